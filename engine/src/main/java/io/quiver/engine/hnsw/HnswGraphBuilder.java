@@ -1,0 +1,387 @@
+package io.quiver.engine.hnsw;
+
+import io.quiver.engine.vector.RandomVectorScorer;
+import io.quiver.engine.vector.VectorSimilarity;
+import io.quiver.engine.vector.VectorValues;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Builds an HNSW graph over a fixed set of vectors, from one or several threads.
+ *
+ * <p>Each node's top level is drawn up front from the config's seed ({@code floor(-ln(U) /
+ * ln(m))}), so levels do not depend on thread timing and a single-threaded build is reproducible. A
+ * node is inserted by a greedy descent to its level, then a beam search of width {@code
+ * efConstruct} on each of its levels, whose results seed the level below.
+ *
+ * <p>Neighbour selection uses the diversity heuristic of the HNSW paper: a candidate is kept only
+ * if it is closer to the new node than to every neighbour already kept. When a reverse link
+ * overflows a neighbour's list, only the pairs the new link can have changed are re-checked: the
+ * new node against the better neighbours, and the worse neighbours against the new node. The worst
+ * non-diverse entry goes (the worst entry when all are diverse), so pruning costs one bulk scoring
+ * of the list instead of a quadratic re-selection.
+ */
+public final class HnswGraphBuilder {
+
+  private static final int MAX_LEVEL = 24;
+
+  private final VectorValues vectors;
+  private final VectorSimilarity similarity;
+  private final HnswConfig config;
+  private final OnHeapHnswGraph graph;
+
+  HnswGraphBuilder(VectorValues vectors, VectorSimilarity similarity, HnswConfig config) {
+    this.vectors = vectors;
+    this.similarity = similarity;
+    this.config = config;
+    this.graph = new OnHeapHnswGraph(drawLevels(vectors.size(), config), config);
+  }
+
+  static int[] drawLevels(int size, HnswConfig config) {
+    SplittableRandom random = new SplittableRandom(config.seed());
+    double ml = 1.0 / Math.log(config.m());
+    int[] levels = new int[size];
+    for (int i = 0; i < size; i++) {
+      double u = 1.0 - random.nextDouble(); // (0, 1]
+      levels[i] = Math.min(MAX_LEVEL, (int) (-Math.log(u) * ml));
+    }
+    return levels;
+  }
+
+  /** Inserts every vector, using {@code threads} threads, and returns the finished graph. */
+  OnHeapHnswGraph build(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1; got " + threads);
+    }
+    int size = vectors.size();
+    if (size == 0) {
+      return graph;
+    }
+    new Inserter().insert(0);
+    if (threads == 1 || size < 1024) {
+      Inserter inserter = new Inserter();
+      for (int node = 1; node < size; node++) {
+        inserter.insert(node);
+      }
+    } else {
+      insertConcurrently(threads);
+    }
+    new Inserter().connectComponents();
+    return graph;
+  }
+
+  private void insertConcurrently(int threads) {
+    int size = vectors.size();
+    AtomicInteger next = new AtomicInteger(1);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Thread[] workers = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      workers[t] =
+          new Thread(
+              () -> {
+                try {
+                  Inserter inserter = new Inserter();
+                  for (int node = next.getAndIncrement();
+                      node < size && failure.get() == null;
+                      node = next.getAndIncrement()) {
+                    inserter.insert(node);
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              },
+              "quiver-hnsw-build-" + t);
+      workers[t].start();
+    }
+    for (Thread worker : workers) {
+      try {
+        worker.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure.compareAndSet(null, e);
+      }
+    }
+    Throwable e = failure.get();
+    if (e != null) {
+      throw new IllegalStateException("HNSW build failed: " + e, e);
+    }
+  }
+
+  /** One thread's insertion state: a searcher and scratch arrays, reused for every node. */
+  private final class Inserter {
+    private final int ef = config.efConstruct();
+    private final HnswGraphSearcher searcher =
+        new HnswGraphSearcher(vectors.size(), graph.maxDegree());
+    private final int[] eps = new int[ef];
+    private final float[] epScores = new float[ef];
+    private final int[] candidates = new int[ef];
+    private final float[] candidateScores = new float[ef];
+    private final int[] selected = new int[graph.maxDegree()];
+    private final float[] selectedScores = new float[graph.maxDegree()];
+    private final int[] listNodes = new int[graph.maxDegree()];
+    private final float[] listScores = new float[graph.maxDegree()];
+
+    void insert(int node) {
+      int nodeLevel = graph.nodeLevel(node);
+      int ep = graph.entryNode();
+      int top = graph.maxLevel();
+      if (ep < 0) {
+        graph.offerEntry(node);
+        return;
+      }
+      RandomVectorScorer scorer = vectors.scorer(similarity, node);
+      float epScore = scorer.score(ep);
+      for (int level = top; level > nodeLevel; level--) {
+        searcher.searchLevel(scorer, graph, level, ep, epScore, 1, null);
+        ep = searcher.results.topNode();
+        epScore = searcher.results.topScore();
+      }
+      eps[0] = ep;
+      epScores[0] = epScore;
+      int epCount = 1;
+      for (int level = Math.min(nodeLevel, top); level >= 0; level--) {
+        searcher.searchLevel(scorer, graph, level, eps, epScores, epCount, ef);
+        int n = drainBestFirst(searcher.results, node);
+        System.arraycopy(candidates, 0, eps, 0, n);
+        System.arraycopy(candidateScores, 0, epScores, 0, n);
+        epCount = n;
+        int kept = selectDiverse(n, config.maxConn(level));
+        link(node, level, kept, scorer);
+      }
+      if (nodeLevel > top) {
+        graph.offerEntry(node);
+      }
+    }
+
+    /**
+     * Makes every node on every level reachable from the entry point. Pruning can leave a node with
+     * no incoming link; each such node gets one from the nearest reachable node found by a search
+     * (which has room, if any of the results does). Runs single-threaded after insertion.
+     */
+    void connectComponents() {
+      for (int level = graph.maxLevel(); level >= 0; level--) {
+        java.util.BitSet reached = new java.util.BitSet(vectors.size());
+        markReachable(level, graph.entryNode(), reached);
+        int maxConn = config.maxConn(level);
+        for (int slot = 0; slot < graph.membersOnLevel(level); slot++) {
+          int node = graph.slotNode(level, slot);
+          if (reached.get(node)) {
+            continue;
+          }
+          RandomVectorScorer scorer = vectors.scorer(similarity, node);
+          int ep = graph.entryNode();
+          float epScore = scorer.score(ep);
+          for (int l = graph.maxLevel(); l > level; l--) {
+            searcher.searchLevel(scorer, graph, l, ep, epScore, 1, null);
+            ep = searcher.results.topNode();
+            epScore = searcher.results.topScore();
+          }
+          searcher.searchLevel(scorer, graph, level, ep, epScore, ef, null);
+          int n = drainBestFirst(searcher.results, node);
+          int from = -1;
+          float fromScore = 0;
+          for (int i = 0; i < n && from < 0; i++) {
+            int c = candidates[i];
+            if (c != node && reached.get(c) && graph.count(level, graph.slot(level, c)) < maxConn) {
+              from = c;
+              fromScore = candidateScores[i];
+            }
+          }
+          if (from < 0) {
+            from = candidates[0];
+            fromScore = candidateScores[0];
+            int fromSlot = graph.slot(level, from);
+            graph.setCount(level, fromSlot, graph.count(level, fromSlot) - 1); // drop its worst
+          }
+          int fromSlot = graph.slot(level, from);
+          int base = graph.base(level, fromSlot);
+          int count =
+              insertSorted(
+                  graph.neighborArray(level),
+                  graph.scoreArray(level),
+                  base,
+                  graph.count(level, fromSlot),
+                  node,
+                  fromScore);
+          graph.setCount(level, fromSlot, count);
+          markReachable(level, node, reached);
+        }
+      }
+    }
+
+    private void markReachable(int level, int start, java.util.BitSet reached) {
+      int[] stack = new int[64];
+      int[] nbrs = new int[graph.maxDegree()];
+      int top = 0;
+      stack[top++] = start;
+      reached.set(start);
+      while (top > 0) {
+        int node = stack[--top];
+        int n = graph.neighbors(level, node, nbrs);
+        for (int i = 0; i < n; i++) {
+          int nbr = nbrs[i];
+          if (!reached.get(nbr)) {
+            reached.set(nbr);
+            if (top == stack.length) {
+              stack = java.util.Arrays.copyOf(stack, top * 2);
+            }
+            stack[top++] = nbr;
+          }
+        }
+      }
+    }
+
+    /**
+     * Moves the results into {@code candidates}, best first, leaving out {@code self}: while
+     * threads insert concurrently, a node can already be linked, and so found, before its own
+     * insertion finishes.
+     */
+    private int drainBestFirst(NeighborQueue results, int self) {
+      int n = results.size();
+      for (int i = n - 1; i >= 0; i--) {
+        candidateScores[i] = results.topScore();
+        candidates[i] = results.pop();
+      }
+      int kept = 0;
+      for (int i = 0; i < n; i++) {
+        if (candidates[i] != self) {
+          candidates[kept] = candidates[i];
+          candidateScores[kept] = candidateScores[i];
+          kept++;
+        }
+      }
+      return kept;
+    }
+
+    /** The diversity heuristic over {@code candidates[0..n)}, best first, into {@code selected}. */
+    private int selectDiverse(int n, int maxConn) {
+      int kept = 0;
+      for (int i = 0; i < n && kept < maxConn; i++) {
+        int c = candidates[i];
+        float toNode = candidateScores[i];
+        boolean diverse = true;
+        for (int j = 0; j < kept; j++) {
+          if (vectors.score(similarity, c, selected[j]) >= toNode) {
+            diverse = false;
+            break;
+          }
+        }
+        if (diverse) {
+          selected[kept] = c;
+          selectedScores[kept] = toNode;
+          kept++;
+        }
+      }
+      return kept;
+    }
+
+    private void link(int node, int level, int kept, RandomVectorScorer nodeScorer) {
+      int maxConn = config.maxConn(level);
+      int[] nbrs = graph.neighborArray(level);
+      float[] scores = graph.scoreArray(level);
+      synchronized (graph.lock(node)) {
+        int slot = graph.slot(level, node);
+        int base = graph.base(level, slot);
+        int count = graph.count(level, slot);
+        if (count == 0) {
+          System.arraycopy(selected, 0, nbrs, base, kept);
+          System.arraycopy(selectedScores, 0, scores, base, kept);
+          graph.setCount(level, slot, kept);
+        } else {
+          // Another thread linked to this node while it was being inserted: merge, keep the best.
+          for (int i = 0; i < kept; i++) {
+            if (contains(nbrs, base, count, selected[i])) {
+              continue;
+            }
+            count = insertSorted(nbrs, scores, base, count, selected[i], selectedScores[i]);
+            if (count > maxConn) {
+              count--;
+            }
+          }
+          graph.setCount(level, slot, count);
+        }
+      }
+      for (int i = 0; i < kept; i++) {
+        addReverseLink(selected[i], level, node, selectedScores[i], nodeScorer, maxConn);
+      }
+    }
+
+    private void addReverseLink(
+        int owner, int level, int node, float score, RandomVectorScorer nodeScorer, int maxConn) {
+      int[] nbrs = graph.neighborArray(level);
+      float[] scores = graph.scoreArray(level);
+      synchronized (graph.lock(owner)) {
+        int slot = graph.slot(level, owner);
+        int base = graph.base(level, slot);
+        int count = graph.count(level, slot);
+        if (contains(nbrs, base, count, node)) {
+          return;
+        }
+        int p = insertPosition(scores, base, count, score);
+        count = insertAt(nbrs, scores, base, count, p, node, score);
+        if (count <= maxConn) {
+          graph.setCount(level, slot, count);
+          return;
+        }
+        System.arraycopy(nbrs, base, listNodes, 0, count);
+        nodeScorer.bulkScore(listNodes, listScores, count);
+        int remove = -1;
+        // A worse neighbour x is dominated if the new node is at least as close to x as owner is.
+        for (int k = count - 1; k > p; k--) {
+          if (listScores[k] >= scores[base + k]) {
+            remove = k;
+            break;
+          }
+        }
+        if (remove < 0) {
+          // The new node is dominated if it is at least as close to a better neighbour.
+          for (int j = 0; j < p; j++) {
+            if (listScores[j] >= score) {
+              remove = p;
+              break;
+            }
+          }
+        }
+        if (remove < 0) {
+          remove = count - 1;
+        }
+        System.arraycopy(nbrs, base + remove + 1, nbrs, base + remove, count - remove - 1);
+        System.arraycopy(scores, base + remove + 1, scores, base + remove, count - remove - 1);
+        graph.setCount(level, slot, count - 1);
+      }
+    }
+  }
+
+  private static boolean contains(int[] nbrs, int base, int count, int node) {
+    for (int i = 0; i < count; i++) {
+      if (nbrs[base + i] == node) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int insertPosition(float[] scores, int base, int count, float score) {
+    int p = count;
+    while (p > 0 && scores[base + p - 1] < score) {
+      p--;
+    }
+    return p;
+  }
+
+  private static int insertSorted(
+      int[] nbrs, float[] scores, int base, int count, int node, float score) {
+    return insertAt(
+        nbrs, scores, base, count, insertPosition(scores, base, count, score), node, score);
+  }
+
+  private static int insertAt(
+      int[] nbrs, float[] scores, int base, int count, int p, int node, float score) {
+    System.arraycopy(nbrs, base + p, nbrs, base + p + 1, count - p);
+    System.arraycopy(scores, base + p, scores, base + p + 1, count - p);
+    nbrs[base + p] = node;
+    scores[base + p] = score;
+    return count + 1;
+  }
+}

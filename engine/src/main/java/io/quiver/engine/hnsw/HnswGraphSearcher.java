@@ -1,0 +1,144 @@
+package io.quiver.engine.hnsw;
+
+import io.quiver.engine.vector.RandomVectorScorer;
+
+/**
+ * Beam search over an {@link HnswGraph}, used both by queries and by the builder. It holds all
+ * scratch state (queues, visited set, neighbour buffers), is reused across searches, and is
+ * confined to one thread.
+ *
+ * <p>The traversal is the usual best-first walk: pop the best unexpanded candidate, stop once it is
+ * worse than the worst of the {@code ef} results kept, otherwise score its unvisited neighbours in
+ * one bulk call. Nodes rejected by the {@link AcceptOrds} are still expanded, so a filter narrows
+ * the results without cutting the graph.
+ */
+final class HnswGraphSearcher {
+
+  private final NeighborQueue candidates = new NeighborQueue(128, true);
+
+  /** After a search: the best {@code ef} accepted nodes, worst on top. */
+  final NeighborQueue results = new NeighborQueue(128, false);
+
+  private final VisitedSet visited;
+  private final int[] neighbors;
+  private final int[] toScore;
+  private final float[] scores;
+  private long visitedCount;
+
+  HnswGraphSearcher(int graphSize, int maxDegree) {
+    this.visited = new VisitedSet(graphSize);
+    this.neighbors = new int[maxDegree];
+    this.toScore = new int[maxDegree];
+    this.scores = new float[maxDegree];
+  }
+
+  int capacity() {
+    return visited.capacity();
+  }
+
+  /** Nodes scored since this searcher was created (for statistics). */
+  long visitedCount() {
+    return visitedCount;
+  }
+
+  /**
+   * Full search: greedy descent through the upper levels, then a beam of width {@code ef} on level
+   * 0. Leaves the best {@code ef} accepted nodes in {@link #results}.
+   */
+  void search(RandomVectorScorer scorer, HnswGraph graph, int ef, AcceptOrds accept) {
+    results.clear();
+    int ep = graph.entryNode();
+    if (ep < 0) {
+      return;
+    }
+    float epScore = scorer.score(ep);
+    visitedCount++;
+    for (int level = graph.maxLevel(); level > 0; level--) {
+      searchLevel(scorer, graph, level, ep, epScore, 1, null);
+      ep = results.topNode();
+      epScore = results.topScore();
+    }
+    searchLevel(scorer, graph, 0, ep, epScore, ef, accept);
+  }
+
+  /** Searches one level from a single entry point whose score is known. */
+  void searchLevel(
+      RandomVectorScorer scorer,
+      HnswGraph graph,
+      int level,
+      int ep,
+      float epScore,
+      int ef,
+      AcceptOrds accept) {
+    results.clear();
+    candidates.clear();
+    visited.clear();
+    visited.visit(ep);
+    candidates.add(ep, epScore);
+    if (accept == null || accept.accept(ep)) {
+      results.add(ep, epScore);
+    }
+    expand(scorer, graph, level, ef, accept);
+  }
+
+  /**
+   * Searches one level from several entry points with known scores (the builder passes the previous
+   * level's results). Clears {@link #results} first.
+   */
+  void searchLevel(
+      RandomVectorScorer scorer,
+      HnswGraph graph,
+      int level,
+      int[] eps,
+      float[] epScores,
+      int epCount,
+      int ef) {
+    results.clear();
+    candidates.clear();
+    visited.clear();
+    for (int i = 0; i < epCount; i++) {
+      if (visited.visit(eps[i])) {
+        candidates.add(eps[i], epScores[i]);
+        results.insertWithOverflow(eps[i], epScores[i], ef);
+      }
+    }
+    expand(scorer, graph, level, ef, null);
+  }
+
+  private void expand(
+      RandomVectorScorer scorer, HnswGraph graph, int level, int ef, AcceptOrds accept) {
+    float minAccepted = results.size() >= ef ? results.topScore() : Float.NEGATIVE_INFINITY;
+    while (!candidates.isEmpty()) {
+      float best = candidates.topScore();
+      if (best < minAccepted) {
+        break;
+      }
+      int node = candidates.pop();
+      int count = graph.neighbors(level, node, neighbors);
+      int n = 0;
+      for (int i = 0; i < count; i++) {
+        int nbr = neighbors[i];
+        if (visited.visit(nbr)) {
+          toScore[n++] = nbr;
+        }
+      }
+      if (n == 0) {
+        continue;
+      }
+      scorer.bulkScore(toScore, scores, n);
+      visitedCount += n;
+      for (int i = 0; i < n; i++) {
+        float s = scores[i];
+        if (s >= minAccepted || results.size() < ef) {
+          int nbr = toScore[i];
+          candidates.add(nbr, s);
+          if (accept == null || accept.accept(nbr)) {
+            if (results.insertWithOverflow(nbr, s, ef) && results.size() >= ef) {
+              minAccepted = results.topScore();
+            }
+          }
+        }
+      }
+    }
+  }
+}

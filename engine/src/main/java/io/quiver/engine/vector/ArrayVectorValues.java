@@ -1,0 +1,180 @@
+package io.quiver.engine.vector;
+
+import java.util.Arrays;
+
+/**
+ * Vectors packed into large float arrays on the heap, scored in place with no copy. Storage is
+ * split into chunks of a power-of-two number of vectors (each chunk at most 2^30 floats), so the
+ * total is not limited to one Java array.
+ *
+ * <p>Appends are single-threaded; vectors already appended can be read from any thread once the
+ * appending thread has published this object (for example by handing it to an executor).
+ */
+public final class ArrayVectorValues extends VectorValues {
+
+  private static final int MAX_CHUNK_FLOATS = 1 << 30;
+
+  private final VectorOps ops = VectorOpsProvider.get();
+  private final int dimension;
+  private final int chunkShift;
+  private final int chunkMask;
+  private float[][] chunks = new float[0][];
+  private int size;
+
+  public ArrayVectorValues(int dimension, int expectedSize) {
+    this.dimension = Vectors.checkDimension(dimension);
+    if (expectedSize < 0) {
+      throw new IllegalArgumentException("expectedSize must be >= 0; got " + expectedSize);
+    }
+    int perChunk = Integer.highestOneBit(MAX_CHUNK_FLOATS / dimension);
+    // Small collections get one exactly-sized chunk instead of a 1 GiB one.
+    int wanted = Math.max(1, expectedSize);
+    if (wanted < perChunk) {
+      perChunk = Math.max(1, Integer.highestOneBit(wanted - 1) << 1);
+    }
+    this.chunkShift = Integer.numberOfTrailingZeros(perChunk);
+    this.chunkMask = perChunk - 1;
+  }
+
+  /** Copies {@code vectors} (all of one dimension, finite) into a new instance. */
+  public static ArrayVectorValues of(float[][] vectors) {
+    if (vectors.length == 0) {
+      throw new IllegalArgumentException("vectors must not be empty");
+    }
+    ArrayVectorValues values = new ArrayVectorValues(vectors[0].length, vectors.length);
+    for (float[] v : vectors) {
+      values.add(v);
+    }
+    return values;
+  }
+
+  /**
+   * Appends a copy of {@code vector}, which must be finite and of this dimension; returns its
+   * ordinal.
+   */
+  public int add(float[] vector) {
+    Vectors.checkValid(vector, dimension, "vector " + size);
+    int ord = size;
+    int chunk = ord >>> chunkShift;
+    if (chunk == chunks.length) {
+      chunks = Arrays.copyOf(chunks, chunk + 1);
+      chunks[chunk] = new float[(chunkMask + 1) * dimension];
+    }
+    System.arraycopy(vector, 0, chunks[chunk], (ord & chunkMask) * dimension, dimension);
+    size = ord + 1;
+    return ord;
+  }
+
+  @Override
+  public int dimension() {
+    return dimension;
+  }
+
+  @Override
+  public int size() {
+    return size;
+  }
+
+  @Override
+  public float[] vector(int ord, float[] dst) {
+    checkOrd(ord);
+    System.arraycopy(chunks[ord >>> chunkShift], (ord & chunkMask) * dimension, dst, 0, dimension);
+    return dst;
+  }
+
+  private void checkOrd(int ord) {
+    if (ord < 0 || ord >= size) {
+      throw new IndexOutOfBoundsException("ordinal " + ord + " outside [0, " + size + ")");
+    }
+  }
+
+  @Override
+  public RandomVectorScorer scorer(VectorSimilarity similarity, float[] query) {
+    Vectors.checkValid(query, dimension, "query vector");
+    return new Scorer(similarity, query, 0);
+  }
+
+  @Override
+  public RandomVectorScorer scorer(VectorSimilarity similarity, int ord) {
+    checkOrd(ord);
+    return new Scorer(similarity, chunks[ord >>> chunkShift], (ord & chunkMask) * dimension);
+  }
+
+  @Override
+  public float score(VectorSimilarity similarity, int a, int b) {
+    return similarity.score(
+        ops,
+        chunks[a >>> chunkShift],
+        (a & chunkMask) * dimension,
+        chunks[b >>> chunkShift],
+        (b & chunkMask) * dimension,
+        dimension);
+  }
+
+  @Override
+  public long heapBytes() {
+    long bytes = 16L + 8L * chunks.length;
+    for (float[] c : chunks) {
+      bytes += 16L + 4L * c.length;
+    }
+    return bytes;
+  }
+
+  @Override
+  public long offHeapBytes() {
+    return 0;
+  }
+
+  private final class Scorer implements RandomVectorScorer {
+    private final VectorSimilarity similarity;
+    private final float[] query;
+    private final int queryOffset;
+    private final float[] four = new float[4];
+
+    Scorer(VectorSimilarity similarity, float[] query, int queryOffset) {
+      this.similarity = similarity;
+      this.query = query;
+      this.queryOffset = queryOffset;
+    }
+
+    @Override
+    public float score(int ord) {
+      return similarity.score(
+          ops,
+          query,
+          queryOffset,
+          chunks[ord >>> chunkShift],
+          (ord & chunkMask) * dimension,
+          dimension);
+    }
+
+    @Override
+    public void bulkScore(int[] ords, float[] scores, int count) {
+      int i = 0;
+      for (; i + 4 <= count; i += 4) {
+        int a = ords[i], b = ords[i + 1], c = ords[i + 2], d = ords[i + 3];
+        similarity.score4(
+            ops,
+            query,
+            queryOffset,
+            chunks[a >>> chunkShift],
+            (a & chunkMask) * dimension,
+            chunks[b >>> chunkShift],
+            (b & chunkMask) * dimension,
+            chunks[c >>> chunkShift],
+            (c & chunkMask) * dimension,
+            chunks[d >>> chunkShift],
+            (d & chunkMask) * dimension,
+            dimension,
+            four);
+        scores[i] = four[0];
+        scores[i + 1] = four[1];
+        scores[i + 2] = four[2];
+        scores[i + 3] = four[3];
+      }
+      for (; i < count; i++) {
+        scores[i] = score(ords[i]);
+      }
+    }
+  }
+}

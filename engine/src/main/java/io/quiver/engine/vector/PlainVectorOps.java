@@ -1,0 +1,106 @@
+package io.quiver.engine.vector;
+
+/** Scalar kernels: the reference every faster implementation is checked against. */
+final class PlainVectorOps implements VectorOps {
+
+  static final PlainVectorOps INSTANCE = new PlainVectorOps();
+
+  private PlainVectorOps() {}
+
+  @Override
+  public String name() {
+    return "plain";
+  }
+
+  @Override
+  public float dot(float[] a, int aOffset, float[] b, int bOffset, int length) {
+    // Four accumulators break the dependency chain without changing the result's meaning.
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int i = 0;
+    for (int bound = length & ~3; i < bound; i += 4) {
+      s0 += a[aOffset + i] * b[bOffset + i];
+      s1 += a[aOffset + i + 1] * b[bOffset + i + 1];
+      s2 += a[aOffset + i + 2] * b[bOffset + i + 2];
+      s3 += a[aOffset + i + 3] * b[bOffset + i + 3];
+    }
+    for (; i < length; i++) {
+      s0 += a[aOffset + i] * b[bOffset + i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  @Override
+  public float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length) {
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int i = 0;
+    for (int bound = length & ~3; i < bound; i += 4) {
+      float d0 = a[aOffset + i] - b[bOffset + i];
+      float d1 = a[aOffset + i + 1] - b[bOffset + i + 1];
+      float d2 = a[aOffset + i + 2] - b[bOffset + i + 2];
+      float d3 = a[aOffset + i + 3] - b[bOffset + i + 3];
+      s0 += d0 * d0;
+      s1 += d1 * d1;
+      s2 += d2 * d2;
+      s3 += d3 * d3;
+    }
+    for (; i < length; i++) {
+      float d = a[aOffset + i] - b[bOffset + i];
+      s0 += d * d;
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  @Override
+  public float manhattan(float[] a, int aOffset, float[] b, int bOffset, int length) {
+    float s0 = 0, s1 = 0;
+    int i = 0;
+    for (int bound = length & ~1; i < bound; i += 2) {
+      s0 += Math.abs(a[aOffset + i] - b[bOffset + i]);
+      s1 += Math.abs(a[aOffset + i + 1] - b[bOffset + i + 1]);
+    }
+    for (; i < length; i++) {
+      s0 += Math.abs(a[aOffset + i] - b[bOffset + i]);
+    }
+    return s0 + s1;
+  }
+
+  @Override
+  public void dot4(
+      float[] q,
+      int qOffset,
+      float[] v0,
+      int o0,
+      float[] v1,
+      int o1,
+      float[] v2,
+      int o2,
+      float[] v3,
+      int o3,
+      int length,
+      float[] out) {
+    out[0] = dot(q, qOffset, v0, o0, length);
+    out[1] = dot(q, qOffset, v1, o1, length);
+    out[2] = dot(q, qOffset, v2, o2, length);
+    out[3] = dot(q, qOffset, v3, o3, length);
+  }
+
+  @Override
+  public void squareDistance4(
+      float[] q,
+      int qOffset,
+      float[] v0,
+      int o0,
+      float[] v1,
+      int o1,
+      float[] v2,
+      int o2,
+      float[] v3,
+      int o3,
+      int length,
+      float[] out) {
+    out[0] = squareDistance(q, qOffset, v0, o0, length);
+    out[1] = squareDistance(q, qOffset, v1, o1, length);
+    out[2] = squareDistance(q, qOffset, v2, o2, length);
+    out[3] = squareDistance(q, qOffset, v3, o3, length);
+  }
+}

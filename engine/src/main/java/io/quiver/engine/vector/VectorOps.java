@@ -1,0 +1,53 @@
+package io.quiver.engine.vector;
+
+/**
+ * The arithmetic kernels every score comes from. Two implementations exist: {@link PlainVectorOps}
+ * (scalar Java, the reference) and {@code PanamaVectorOps} (the incubating Vector API); {@link
+ * VectorOpsProvider} picks one at start-up.
+ *
+ * <p>Vectors are addressed as an array plus an offset, so vectors packed into one large array are
+ * scored without copying.
+ */
+public interface VectorOps {
+
+  /** A short name for logs and benchmark tables. */
+  String name();
+
+  float dot(float[] a, int aOffset, float[] b, int bOffset, int length);
+
+  float squareDistance(float[] a, int aOffset, float[] b, int bOffset, int length);
+
+  float manhattan(float[] a, int aOffset, float[] b, int bOffset, int length);
+
+  /** Four dot products of one query against four vectors, written to {@code out[0..3]}. */
+  void dot4(
+      float[] q,
+      int qOffset,
+      float[] v0,
+      int o0,
+      float[] v1,
+      int o1,
+      float[] v2,
+      int o2,
+      float[] v3,
+      int o3,
+      int length,
+      float[] out);
+
+  /**
+   * Four squared Euclidean distances of one query to four vectors, written to {@code out[0..3]}.
+   */
+  void squareDistance4(
+      float[] q,
+      int qOffset,
+      float[] v0,
+      int o0,
+      float[] v1,
+      int o1,
+      float[] v2,
+      int o2,
+      float[] v3,
+      int o3,
+      int length,
+      float[] out);
+}

@@ -1,0 +1,122 @@
+package io.quiver.engine.vector;
+
+/**
+ * How two vectors are compared. Every similarity is turned into a score where <em>higher is
+ * better</em>, so graph code never needs to know which one is in use:
+ *
+ * <ul>
+ *   <li>{@link #DOT}: the dot product;
+ *   <li>{@link #COSINE}: the dot product of vectors normalised once, when they are stored (and of
+ *       the query, when a search starts);
+ *   <li>{@link #EUCLID}: the negated squared Euclidean distance;
+ *   <li>{@link #MANHATTAN}: the negated L1 distance.
+ * </ul>
+ *
+ * <p>Similarities are persisted by {@link #id()}, never by ordinal, so reordering the constants
+ * cannot change what a file means.
+ */
+public enum VectorSimilarity {
+  DOT(1, "Dot"),
+  COSINE(2, "Cosine"),
+  EUCLID(3, "Euclid"),
+  MANHATTAN(4, "Manhattan");
+
+  private final int id;
+  private final String apiName;
+
+  VectorSimilarity(int id, String apiName) {
+    this.id = id;
+    this.apiName = apiName;
+  }
+
+  /** The stable identifier written to files. */
+  public int id() {
+    return id;
+  }
+
+  /** The name used by the Qdrant API ({@code "Cosine"}, {@code "Dot"}, ...). */
+  public String apiName() {
+    return apiName;
+  }
+
+  public static VectorSimilarity fromId(int id) {
+    for (VectorSimilarity s : values()) {
+      if (s.id == id) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException("unknown vector similarity id " + id);
+  }
+
+  /** Parses a similarity by its API name, case-insensitively ({@code "cosine"}, {@code "Dot"}). */
+  public static VectorSimilarity fromName(String name) {
+    for (VectorSimilarity s : values()) {
+      if (s.apiName.equalsIgnoreCase(name) || s.name().equalsIgnoreCase(name)) {
+        return s;
+      }
+    }
+    throw new IllegalArgumentException(
+        "distance must be one of Cosine, Dot, Euclid, Manhattan; got '" + name + "'");
+  }
+
+  /** Whether stored vectors and queries are normalised to unit length before scoring. */
+  public boolean normalizes() {
+    return this == COSINE;
+  }
+
+  /** Scores {@code a[aOffset..]} against {@code b[bOffset..]} over {@code length} dimensions. */
+  public float score(VectorOps ops, float[] a, int aOffset, float[] b, int bOffset, int length) {
+    switch (this) {
+      case DOT:
+      case COSINE:
+        return ops.dot(a, aOffset, b, bOffset, length);
+      case EUCLID:
+        return -ops.squareDistance(a, aOffset, b, bOffset, length);
+      case MANHATTAN:
+        return -ops.manhattan(a, aOffset, b, bOffset, length);
+      default:
+        throw new AssertionError(this);
+    }
+  }
+
+  /**
+   * Scores the query {@code q[qOffset..]} against four stored vectors at once, writing the scores
+   * to {@code out[0..3]}. Implementations load each query lane once for all four.
+   */
+  public void score4(
+      VectorOps ops,
+      float[] q,
+      int qOffset,
+      float[] v0,
+      int o0,
+      float[] v1,
+      int o1,
+      float[] v2,
+      int o2,
+      float[] v3,
+      int o3,
+      int length,
+      float[] out) {
+    switch (this) {
+      case DOT:
+      case COSINE:
+        ops.dot4(q, qOffset, v0, o0, v1, o1, v2, o2, v3, o3, length, out);
+        return;
+      case EUCLID:
+        ops.squareDistance4(q, qOffset, v0, o0, v1, o1, v2, o2, v3, o3, length, out);
+        out[0] = -out[0];
+        out[1] = -out[1];
+        out[2] = -out[2];
+        out[3] = -out[3];
+        return;
+      case MANHATTAN:
+        out[0] = -ops.manhattan(q, qOffset, v0, o0, length);
+        out[1] = -ops.manhattan(q, qOffset, v1, o1, length);
+        out[2] = -ops.manhattan(q, qOffset, v2, o2, length);
+        out[3] = -ops.manhattan(q, qOffset, v3, o3, length);
+        return;
+      default:
+        throw new AssertionError(this);
+    }
+  }
+}

@@ -1,0 +1,138 @@
+package io.quiver.engine.vector;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quiver.engine.TestData;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class VectorOpsTest {
+
+  private static final VectorOps PLAIN = VectorOpsProvider.plain();
+  private static final VectorOps CHOSEN = VectorOpsProvider.get();
+
+  @Test
+  void chosenImplementationMatchesTheRequestedOne() {
+    String requested = System.getProperty(VectorOpsProvider.PROPERTY, "auto");
+    if (requested.equals("plain")) {
+      assertSame(PLAIN, CHOSEN);
+    } else if (requested.equals("panama")) {
+      assertTrue(CHOSEN.name().startsWith("panama"), CHOSEN.name());
+    }
+  }
+
+  @Test
+  void unknownImplementationIsRefusedByName() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> VectorOpsProvider.choose("gpu-ish"));
+    assertTrue(e.getMessage().contains("'gpu-ish'"), e.getMessage());
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 7, 8, 15, 16, 17, 31, 33, 64, 129, 768, 1021})
+  void kernelsAgreeWithTheScalarReference(int dim) {
+    long seed = TestData.seed() ^ dim;
+    SplittableRandom random = new SplittableRandom(seed);
+    // Offsets exercise vectors that do not start at the beginning of their array.
+    int offA = random.nextInt(5);
+    int offB = random.nextInt(5);
+    float[] a = randomArray(random, offA + dim);
+    float[] b = randomArray(random, offB + dim);
+    String why = "dim=" + dim + " seed=" + seed + " impl=" + CHOSEN.name();
+    assertClose(PLAIN.dot(a, offA, b, offB, dim), CHOSEN.dot(a, offA, b, offB, dim), dim, why);
+    assertClose(
+        PLAIN.squareDistance(a, offA, b, offB, dim),
+        CHOSEN.squareDistance(a, offA, b, offB, dim),
+        dim,
+        why);
+    assertClose(
+        PLAIN.manhattan(a, offA, b, offB, dim), CHOSEN.manhattan(a, offA, b, offB, dim), dim, why);
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 7, 16, 129, 1021})
+  void fourWayKernelsEqualFourSingleCalls(int dim) {
+    SplittableRandom random = new SplittableRandom(TestData.seed() + dim);
+    float[] q = randomArray(random, dim + 2);
+    float[] packed = randomArray(random, 4 * dim + 3);
+    float[] out = new float[4];
+    int[] offsets = {3, dim + 3, 2 * dim + 3, 3 * dim + 3};
+    CHOSEN.dot4(
+        q,
+        2,
+        packed,
+        offsets[0],
+        packed,
+        offsets[1],
+        packed,
+        offsets[2],
+        packed,
+        offsets[3],
+        dim,
+        out);
+    for (int i = 0; i < 4; i++) {
+      assertClose(PLAIN.dot(q, 2, packed, offsets[i], dim), out[i], dim, "dot4 lane " + i);
+    }
+    CHOSEN.squareDistance4(
+        q,
+        2,
+        packed,
+        offsets[0],
+        packed,
+        offsets[1],
+        packed,
+        offsets[2],
+        packed,
+        offsets[3],
+        dim,
+        out);
+    for (int i = 0; i < 4; i++) {
+      assertClose(PLAIN.squareDistance(q, 2, packed, offsets[i], dim), out[i], dim, "l2 lane " + i);
+    }
+  }
+
+  @Test
+  void similaritiesScoreHigherForCloserVectors() {
+    float[] q = {1, 0};
+    float[] near = {0.9f, 0.1f};
+    float[] far = {-1, 0};
+    for (VectorSimilarity s : VectorSimilarity.values()) {
+      float[] qq = Vectors.prepare(s, q);
+      float nearScore = s.score(CHOSEN, qq, 0, Vectors.prepare(s, near), 0, 2);
+      float farScore = s.score(CHOSEN, qq, 0, Vectors.prepare(s, far), 0, 2);
+      assertTrue(nearScore > farScore, s + ": " + nearScore + " vs " + farScore);
+    }
+    assertEquals(-2f, VectorSimilarity.EUCLID.score(CHOSEN, q, 0, new float[] {0, 1}, 0, 2));
+    assertEquals(-2f, VectorSimilarity.MANHATTAN.score(CHOSEN, q, 0, new float[] {0, 1}, 0, 2));
+  }
+
+  @Test
+  void similarityNamesRoundTripAndUnknownNamesAreRefused() {
+    for (VectorSimilarity s : VectorSimilarity.values()) {
+      assertSame(s, VectorSimilarity.fromName(s.apiName()));
+      assertSame(s, VectorSimilarity.fromId(s.id()));
+    }
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> VectorSimilarity.fromName("Hamming"));
+    assertTrue(e.getMessage().contains("'Hamming'"), e.getMessage());
+  }
+
+  private static float[] randomArray(SplittableRandom random, int n) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) (random.nextDouble() * 2 - 1);
+    }
+    return v;
+  }
+
+  /** Float sums in another order differ by rounding that grows with the dimension. */
+  private static void assertClose(float expected, float actual, int dim, String why) {
+    float tolerance = 1e-5f * dim * Math.max(1, Math.abs(expected));
+    assertEquals(expected, actual, tolerance, why);
+  }
+}
