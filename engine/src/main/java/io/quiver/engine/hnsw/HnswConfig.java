@@ -5,7 +5,7 @@ package io.quiver.engine.hnsw;
  *
  * <ul>
  *   <li>{@code m}: the most neighbours a node keeps on each upper level, in [2, 512];
- *   <li>{@code m0}: the most neighbours on level 0, in [m, 2048], default {@code 2 * m};
+ *   <li>{@code m0}: the most neighbours on level 0, in [m, 1024], default {@code 2 * m};
  *   <li>{@code efConstruct}: the beam width while building, in [4, 65536];
  *   <li>{@code fullScanThreshold}: a segment with at most this many vectors is searched exactly
  *       (brute force) instead of through the graph, default 0 (Qdrant counts this in kilobytes of
@@ -31,8 +31,8 @@ public final class HnswConfig {
       throw new IllegalArgumentException("m must be in [2, 512]; got " + b.m);
     }
     int m0 = b.m0 == 0 ? 2 * b.m : b.m0;
-    if (m0 < b.m || m0 > 2048) {
-      throw new IllegalArgumentException("m0 must be in [m, 2048] with m=" + b.m + "; got " + m0);
+    if (m0 < b.m || m0 > 1024) {
+      throw new IllegalArgumentException("m0 must be in [m, 1024] with m=" + b.m + "; got " + m0);
     }
     if (b.efConstruct < 4 || b.efConstruct > 65536) {
       throw new IllegalArgumentException(

@@ -27,19 +27,24 @@ import java.util.Arrays;
  * per level l in [0, levels):
  *   members    int32   nodes on the level (= size on level 0)
  *   nodes      members x int32, ascending (absent on level 0, where member i is node i)
- *   offsets    members x int32, byte offset of each list within the level's data
+ *   blockShift int32   lists are grouped in blocks of 2^blockShift (at most 64)
+ *   blocks     ceil(members / 2^blockShift) x int32, byte offset of each block's first list
+ *   offsets    members x uint16, offset of each list from its block's first list
  *   dataLength int32
  *   data       dataLength bytes; each list is
- *                count  uint16
- *                bits   uint8   bit width of every delta (0..31)
+ *                header uint16  count << 5 | bits, bits = width of every delta (0..31)
  *                deltas ceil(count * bits / 8) bytes, LSB-first; the first delta is from 0
  *              followed by 8 zero bytes so every list can be read with 64-bit loads
  * </pre>
+ *
+ * <p>Two-level offsets (an int per block, a short per list) cost a little over 2 bytes a node
+ * instead of 4; the block size is chosen so a block's lists always fit in 64 KiB.
  */
 final class PackedHnswGraph implements HnswGraph {
 
-  private static final int LIST_HEADER = 3;
+  private static final int LIST_HEADER = 2;
   private static final int PADDING = 8;
+  private static final int MAX_BLOCK_SHIFT = 6;
 
   private final ByteBuffer buf;
   private final int size;
@@ -48,6 +53,8 @@ final class PackedHnswGraph implements HnswGraph {
   private final int efConstruct;
   private final int levels;
   private final int entryNode;
+  private final int[] blocksPos;
+  private final int[] blockShift;
   private final int[] offsetsPos;
   private final int[] dataPos;
   private final int[][] members;
@@ -60,6 +67,8 @@ final class PackedHnswGraph implements HnswGraph {
       int efConstruct,
       int levels,
       int entryNode,
+      int[] blocksPos,
+      int[] blockShift,
       int[] offsetsPos,
       int[] dataPos,
       int[][] members) {
@@ -70,6 +79,8 @@ final class PackedHnswGraph implements HnswGraph {
     this.efConstruct = efConstruct;
     this.levels = levels;
     this.entryNode = entryNode;
+    this.blocksPos = blocksPos;
+    this.blockShift = blockShift;
     this.offsetsPos = offsetsPos;
     this.dataPos = dataPos;
     this.members = members;
@@ -133,9 +144,10 @@ final class PackedHnswGraph implements HnswGraph {
     if (index < 0) {
       return 0;
     }
-    int pos = dataPos[level] + buf.getInt(offsetsPos[level] + 4 * index);
-    int count = buf.getShort(pos) & 0xffff;
-    int bits = buf.get(pos + 2);
+    int pos = listPosition(level, index);
+    int header = buf.getShort(pos) & 0xffff;
+    int count = header >>> 5;
+    int bits = header & 31;
     long mask = (1L << bits) - 1;
     int base = pos + LIST_HEADER;
     long bitPos = 0;
@@ -149,6 +161,26 @@ final class PackedHnswGraph implements HnswGraph {
     return count;
   }
 
+  private int listPosition(int level, int index) {
+    return dataPos[level]
+        + buf.getInt(blocksPos[level] + 4 * (index >>> blockShift[level]))
+        + (buf.getShort(offsetsPos[level] + 2 * index) & 0xffff);
+  }
+
+  /** The number of lists per block that keeps a block within 64 KiB, as a shift. */
+  static int blockShift(int maxConn) {
+    int maxListBytes = LIST_HEADER + (maxConn * 31 + 7) / 8;
+    int shift = MAX_BLOCK_SHIFT;
+    while (shift > 0 && (maxListBytes << shift) > 0xffff) {
+      shift--;
+    }
+    return shift;
+  }
+
+  private static int blocks(int count, int shift) {
+    return (count + (1 << shift) - 1) >>> shift;
+  }
+
   /** Encodes a finished build graph. */
   static PackedHnswGraph pack(OnHeapHnswGraph g, HnswConfig config) {
     int size = g.size();
@@ -158,7 +190,8 @@ final class PackedHnswGraph implements HnswGraph {
     long[] dataLengths = new long[levels];
     for (int level = 0; level < levels; level++) {
       int count = g.membersOnLevel(level);
-      total += 4L + (level > 0 ? 4L * count : 0) + 4L * count + 4L;
+      int shift = blockShift(config.maxConn(level));
+      total += 4L + (level > 0 ? 4L * count : 0) + 4L + 4L * blocks(count, shift) + 2L * count + 4L;
       long data = PADDING;
       for (int slot = 0; slot < count; slot++) {
         int n = sortedList(g, level, slot, scratch);
@@ -190,12 +223,21 @@ final class PackedHnswGraph implements HnswGraph {
           out.putInt(g.slotNode(level, slot));
         }
       }
-      int offsetsStart = out.position();
-      out.position(offsetsStart + 4 * count);
+      int shift = blockShift(config.maxConn(level));
+      out.putInt(shift);
+      int blocksStart = out.position();
+      int offsetsStart = blocksStart + 4 * blocks(count, shift);
+      out.position(offsetsStart + 2 * count);
       out.putInt((int) dataLengths[level]);
       int dataStart = out.position();
+      int blockStart = 0;
       for (int slot = 0; slot < count; slot++) {
-        out.putInt(offsetsStart + 4 * slot, out.position() - dataStart);
+        int offset = out.position() - dataStart;
+        if ((slot & ((1 << shift) - 1)) == 0) {
+          blockStart = offset;
+          out.putInt(blocksStart + 4 * (slot >>> shift), blockStart);
+        }
+        out.putShort(offsetsStart + 2 * slot, (short) (offset - blockStart));
         int n = sortedList(g, level, slot, scratch);
         writeList(out, scratch, n);
       }
@@ -230,7 +272,7 @@ final class PackedHnswGraph implements HnswGraph {
 
   private static void writeList(ByteBuffer out, int[] sorted, int n) {
     int bits = bitWidth(sorted, n);
-    out.putShort((short) n).put((byte) bits);
+    out.putShort((short) (n << 5 | bits));
     long acc = 0;
     int accBits = 0;
     int prev = 0;
@@ -265,13 +307,15 @@ final class PackedHnswGraph implements HnswGraph {
       int levels = buf.getInt(16);
       int entry = buf.getInt(20);
       check(size >= 0, file, "negative node count " + size);
-      check(m >= 2 && m0 >= m && m0 <= 2048, file, "bad degrees m=" + m + ", m0=" + m0);
+      check(m >= 2 && m0 >= m && m0 <= 1024, file, "bad degrees m=" + m + ", m0=" + m0);
       check(levels >= 0 && levels <= 64, file, "bad level count " + levels);
       check(
           size == 0 ? entry == -1 && levels == 0 : entry >= 0 && entry < size && levels > 0,
           file,
           "entry node " + entry + " does not fit " + size + " nodes");
       int pos = 24;
+      int[] blocksPos = new int[levels];
+      int[] blockShift = new int[levels];
       int[] offsetsPos = new int[levels];
       int[] dataPos = new int[levels];
       int[][] members = new int[levels][];
@@ -293,8 +337,14 @@ final class PackedHnswGraph implements HnswGraph {
           }
           pos += 4 * count;
         }
+        int shift = buf.getInt(pos);
+        pos += 4;
+        check(shift >= 0 && shift <= MAX_BLOCK_SHIFT, file, "bad block shift " + shift);
+        blockShift[level] = shift;
+        blocksPos[level] = pos;
+        pos += 4 * blocks(count, shift);
         offsetsPos[level] = pos;
-        pos += 4 * count;
+        pos += 2 * count;
         int dataLength = buf.getInt(pos);
         pos += 4;
         dataPos[level] = pos;
@@ -304,15 +354,18 @@ final class PackedHnswGraph implements HnswGraph {
             "level " + level + " data of " + dataLength + " bytes overruns the file");
         int maxConn = level == 0 ? m0 : m;
         for (int i = 0; i < count; i++) {
-          int offset = buf.getInt(offsetsPos[level] + 4 * i);
+          long offset =
+              (long) buf.getInt(blocksPos[level] + 4 * (i >>> shift))
+                  + (buf.getShort(offsetsPos[level] + 2 * i) & 0xffff);
           check(
               offset >= 0 && offset + LIST_HEADER <= dataLength - PADDING,
               file,
               "level " + level + " list " + i + " offset " + offset + " is out of range");
-          int n = buf.getShort(pos + offset) & 0xffff;
-          int bits = buf.get(pos + offset + 2);
+          int header = buf.getShort(pos + (int) offset) & 0xffff;
+          int n = header >>> 5;
+          int bits = header & 31;
           check(
-              n <= maxConn && bits >= 0 && bits <= 31,
+              n <= maxConn,
               file,
               "level " + level + " list " + i + " has " + n + " links of " + bits + " bits");
           check(
@@ -326,7 +379,18 @@ final class PackedHnswGraph implements HnswGraph {
       buf.limit(pos);
       PackedHnswGraph graph =
           new PackedHnswGraph(
-              buf, size, m, m0, efConstruct, levels, entry, offsetsPos, dataPos, members);
+              buf,
+              size,
+              m,
+              m0,
+              efConstruct,
+              levels,
+              entry,
+              blocksPos,
+              blockShift,
+              offsetsPos,
+              dataPos,
+              members);
       graph.checkNodeIds(file);
       return graph;
     } catch (IndexOutOfBoundsException e) {
