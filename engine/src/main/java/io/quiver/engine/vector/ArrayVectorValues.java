@@ -4,8 +4,9 @@ import java.util.Arrays;
 
 /**
  * Vectors packed into large float arrays on the heap, scored in place with no copy. Storage is
- * split into chunks of a power-of-two number of vectors (each chunk at most 2^30 floats), so the
- * total is not limited to one Java array.
+ * addressed in chunks of a power-of-two number of vectors (each chunk at most 2^30 floats), so the
+ * total is not limited to one Java array; only the last chunk is partly filled, and it is sized to
+ * the expected count and grown by half when that is passed.
  *
  * <p>Appends are single-threaded; vectors already appended can be read from any thread once the
  * appending thread has published this object (for example by handing it to an executor).
@@ -18,6 +19,7 @@ public final class ArrayVectorValues extends VectorValues {
   private final int dimension;
   private final int chunkShift;
   private final int chunkMask;
+  private final int expectedSize;
   private float[][] chunks = new float[0][];
   private int size;
 
@@ -27,13 +29,9 @@ public final class ArrayVectorValues extends VectorValues {
       throw new IllegalArgumentException("expectedSize must be >= 0; got " + expectedSize);
     }
     int perChunk = Integer.highestOneBit(MAX_CHUNK_FLOATS / dimension);
-    // Small collections get one exactly-sized chunk instead of a 1 GiB one.
-    int wanted = Math.max(1, expectedSize);
-    if (wanted < perChunk) {
-      perChunk = Math.max(1, Integer.highestOneBit(wanted - 1) << 1);
-    }
     this.chunkShift = Integer.numberOfTrailingZeros(perChunk);
     this.chunkMask = perChunk - 1;
+    this.expectedSize = expectedSize;
   }
 
   /** Copies {@code vectors} (all of one dimension, finite) into a new instance. */
@@ -56,11 +54,18 @@ public final class ArrayVectorValues extends VectorValues {
     Vectors.checkValid(vector, dimension, "vector " + size);
     int ord = size;
     int chunk = ord >>> chunkShift;
+    int slot = ord & chunkMask;
     if (chunk == chunks.length) {
       chunks = Arrays.copyOf(chunks, chunk + 1);
-      chunks[chunk] = new float[(chunkMask + 1) * dimension];
+      chunks[chunk] =
+          new float[Math.min(chunkMask + 1, Math.max(16, expectedSize - ord)) * dimension];
+    } else if ((slot + 1) * dimension > chunks[chunk].length) {
+      // Only the last chunk grows, by half, up to its full power-of-two size.
+      int vectors = chunks[chunk].length / dimension;
+      int grown = Math.min(chunkMask + 1, vectors + Math.max(16, vectors >> 1));
+      chunks[chunk] = Arrays.copyOf(chunks[chunk], grown * dimension);
     }
-    System.arraycopy(vector, 0, chunks[chunk], (ord & chunkMask) * dimension, dimension);
+    System.arraycopy(vector, 0, chunks[chunk], slot * dimension, dimension);
     size = ord + 1;
     return ord;
   }
