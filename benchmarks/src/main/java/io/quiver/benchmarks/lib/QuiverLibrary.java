@@ -3,7 +3,6 @@ package io.quiver.benchmarks.lib;
 import io.quiver.benchmarks.data.Metric;
 import io.quiver.engine.hnsw.HnswConfig;
 import io.quiver.engine.hnsw.HnswIndex;
-import io.quiver.engine.hnsw.SearchResults;
 import io.quiver.engine.vector.ArrayVectorValues;
 import io.quiver.engine.vector.VectorOpsProvider;
 import io.quiver.engine.vector.VectorSimilarity;
@@ -67,12 +66,7 @@ public final class QuiverLibrary implements AnnLibrary {
 
     @Override
     public int[] search(float[] query, int k, int ef) {
-      SearchResults results = index.search(query, k, ef);
-      int[] ords = new int[results.size()];
-      for (int i = 0; i < ords.length; i++) {
-        ords[i] = results.ord(i);
-      }
-      return ords;
+      return index.search(query, k, ef).ords();
     }
 
     @Override

@@ -131,14 +131,9 @@ public final class HnswGraphBuilder {
         return;
       }
       RandomVectorScorer scorer = vectors.scorer(similarity, node);
-      float epScore = scorer.score(ep);
-      for (int level = top; level > nodeLevel; level--) {
-        searcher.searchLevel(scorer, graph, level, ep, epScore, 1, null);
-        ep = searcher.results.topNode();
-        epScore = searcher.results.topScore();
-      }
-      eps[0] = ep;
-      epScores[0] = epScore;
+      searcher.descend(scorer, graph, ep, top, nodeLevel);
+      eps[0] = searcher.results.topNode();
+      epScores[0] = searcher.results.topScore();
       int epCount = 1;
       for (int level = Math.min(nodeLevel, top); level >= 0; level--) {
         searcher.searchLevel(scorer, graph, level, eps, epScores, epCount, ef);
@@ -170,14 +165,15 @@ public final class HnswGraphBuilder {
             continue;
           }
           RandomVectorScorer scorer = vectors.scorer(similarity, node);
-          int ep = graph.entryNode();
-          float epScore = scorer.score(ep);
-          for (int l = graph.maxLevel(); l > level; l--) {
-            searcher.searchLevel(scorer, graph, l, ep, epScore, 1, null);
-            ep = searcher.results.topNode();
-            epScore = searcher.results.topScore();
-          }
-          searcher.searchLevel(scorer, graph, level, ep, epScore, ef, null);
+          searcher.descend(scorer, graph, graph.entryNode(), graph.maxLevel(), level);
+          searcher.searchLevel(
+              scorer,
+              graph,
+              level,
+              searcher.results.topNode(),
+              searcher.results.topScore(),
+              ef,
+              null);
           int n = drainBestFirst(searcher.results, node);
           int from = -1;
           float fromScore = 0;

@@ -51,14 +51,22 @@ final class HnswGraphSearcher {
     if (ep < 0) {
       return;
     }
+    descend(scorer, graph, ep, graph.maxLevel(), 0);
+    searchLevel(scorer, graph, 0, results.topNode(), results.topScore(), ef, accept);
+  }
+
+  /**
+   * Greedy descent (beam width 1) from {@code ep} on {@code fromLevel} through every level above
+   * {@code toLevel}. Leaves the single node reached, with its score, on top of {@link #results}.
+   */
+  void descend(RandomVectorScorer scorer, HnswGraph graph, int ep, int fromLevel, int toLevel) {
     float epScore = scorer.score(ep);
     visitedCount++;
-    for (int level = graph.maxLevel(); level > 0; level--) {
-      searchLevel(scorer, graph, level, ep, epScore, 1, null);
-      ep = results.topNode();
-      epScore = results.topScore();
+    results.clear();
+    results.add(ep, epScore);
+    for (int level = fromLevel; level > toLevel; level--) {
+      searchLevel(scorer, graph, level, results.topNode(), results.topScore(), 1, null);
     }
-    searchLevel(scorer, graph, 0, ep, epScore, ef, accept);
   }
 
   /** Searches one level from a single entry point whose score is known. */
