@@ -1,5 +1,6 @@
 package io.quiver.engine.hnsw;
 
+import io.quiver.engine.quant.QuantizedVectors;
 import io.quiver.engine.store.AtomicFileWriter;
 import io.quiver.engine.store.CorruptFileException;
 import io.quiver.engine.store.MappedFile;
@@ -22,6 +23,10 @@ import java.security.SecureRandom;
  * {@code similarity id (int32), dimension (int32)}, then the graph as documented in {@link
  * PackedHnswGraph}, then the checksum footer. The vectors live in their own file.
  *
+ * <p>With {@link #withQuantization quantized codes} attached, a search walks the graph scoring with
+ * the codes, keeps {@code k * oversampling} candidates and rescores them with the original vectors
+ * (which may stay on disk, memory-mapped): approximate first, exact rerank.
+ *
  * <p>Searches may run from many threads at once; each thread reuses its own scratch state.
  */
 public final class HnswIndex {
@@ -34,16 +39,50 @@ public final class HnswIndex {
   private final VectorSimilarity similarity;
   private final HnswConfig config;
   private final PackedHnswGraph graph;
+  private final QuantizedVectors codes;
   private final ThreadLocal<HnswGraphSearcher> searchers;
 
   private HnswIndex(
-      VectorValues vectors, VectorSimilarity similarity, HnswConfig config, PackedHnswGraph graph) {
+      VectorValues vectors,
+      VectorSimilarity similarity,
+      HnswConfig config,
+      PackedHnswGraph graph,
+      QuantizedVectors codes) {
     this.vectors = vectors;
     this.similarity = similarity;
     this.config = config;
     this.graph = graph;
+    this.codes = codes;
     this.searchers =
         ThreadLocal.withInitial(() -> new HnswGraphSearcher(graph.size(), graph.maxDegree()));
+  }
+
+  /**
+   * This index with {@code codes} (of the same vectors, same similarity) used to walk the graph.
+   */
+  public HnswIndex withQuantization(QuantizedVectors codes) {
+    if (codes.size() != graph.size()) {
+      throw new IllegalArgumentException(
+          "quantized codes hold " + codes.size() + " vectors but the graph has " + graph.size());
+    }
+    if (codes.quantizer().similarity() != similarity
+        || codes.quantizer().dimension() != vectors.dimension()) {
+      throw new IllegalArgumentException(
+          "quantized codes are for "
+              + codes.quantizer().similarity()
+              + " dimension "
+              + codes.quantizer().dimension()
+              + ", the index is "
+              + similarity
+              + " dimension "
+              + vectors.dimension());
+    }
+    return new HnswIndex(vectors, similarity, config, graph, codes);
+  }
+
+  /** The attached codes, or null. */
+  public QuantizedVectors quantization() {
+    return codes;
   }
 
   /**
@@ -56,7 +95,7 @@ public final class HnswIndex {
       checkNormalized(vectors);
     }
     OnHeapHnswGraph built = new HnswGraphBuilder(vectors, similarity, config).build(threads);
-    return new HnswIndex(vectors, similarity, config, PackedHnswGraph.pack(built, config));
+    return new HnswIndex(vectors, similarity, config, PackedHnswGraph.pack(built, config), null);
   }
 
   private static void checkNormalized(VectorValues vectors) {
@@ -103,6 +142,56 @@ public final class HnswIndex {
     searcher.search(
         vectors.scorer(similarity, q), graph, ef, accept == AcceptOrds.ALL ? null : accept);
     return SearchResults.fromMinHeap(searcher.results, k, searcher.visitedCount() - before);
+  }
+
+  /**
+   * Search with per-query {@link SearchParams}: exact or through the graph, with the attached codes
+   * (and rescoring) unless the parameters say to ignore them.
+   */
+  public SearchResults search(float[] query, int k, SearchParams params, AcceptOrds accept) {
+    checkK(k);
+    float[] q = prepareQuery(query);
+    if (params.exact() || graph.size() <= config.fullScanThreshold()) {
+      return exact(q, k, accept);
+    }
+    if (graph.size() == 0) {
+      return SearchResults.empty();
+    }
+    int ef = params.ef() == 0 ? config.efConstruct() : params.ef();
+    AcceptOrds filter = accept == AcceptOrds.ALL ? null : accept;
+    HnswGraphSearcher searcher = searchers.get();
+    long before = searcher.visitedCount();
+    if (codes == null || params.ignoreQuantization()) {
+      searcher.search(vectors.scorer(similarity, q), graph, Math.max(ef, k), filter);
+      return SearchResults.fromMinHeap(searcher.results, k, searcher.visitedCount() - before);
+    }
+    int candidates = params.candidates(k);
+    searcher.search(codes.scorer(q), graph, Math.max(ef, candidates), filter);
+    long visited = searcher.visitedCount() - before;
+    if (!params.rescore()) {
+      return SearchResults.fromMinHeap(searcher.results, k, visited);
+    }
+    return rescore(q, searcher.results, candidates, k, visited);
+  }
+
+  /** Rescores the best {@code candidates} of a quantized pass with the original vectors. */
+  private SearchResults rescore(
+      float[] q, NeighborQueue quantized, int candidates, int k, long visited) {
+    while (quantized.size() > candidates) {
+      quantized.pop();
+    }
+    int n = quantized.size();
+    int[] ords = new int[n];
+    for (int i = 0; i < n; i++) {
+      ords[i] = quantized.pop();
+    }
+    float[] scores = new float[n];
+    vectors.scorer(similarity, q).bulkScore(ords, scores, n);
+    NeighborQueue top = new NeighborQueue(k, false);
+    for (int i = 0; i < n; i++) {
+      top.insertWithOverflow(ords[i], scores[i], k);
+    }
+    return SearchResults.fromMinHeap(top, k, visited + n);
   }
 
   /** Exact (brute-force) search over the ordinals {@code accept} allows. */
@@ -209,7 +298,7 @@ public final class HnswIndex {
     }
     HnswConfig config =
         HnswConfig.builder().m(graph.m()).m0(graph.m0()).efConstruct(graph.efConstruct()).build();
-    return new HnswIndex(vectors, similarity, config, graph);
+    return new HnswIndex(vectors, similarity, config, graph, null);
   }
 
   public int size() {

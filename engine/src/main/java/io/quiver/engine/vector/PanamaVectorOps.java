@@ -1,7 +1,9 @@
 package io.quiver.engine.vector;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -14,6 +16,10 @@ final class PanamaVectorOps implements VectorOps {
 
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
+
+  /** Bytes with as many lanes as {@link #SPECIES}: one load widens into one float vector. */
+  private static final VectorSpecies<Byte> BYTE_SPECIES =
+      VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * Byte.SIZE));
 
   PanamaVectorOps() {}
 
@@ -199,5 +205,51 @@ final class PanamaVectorOps implements VectorOps {
     out[1] = s1;
     out[2] = s2;
     out[3] = s3;
+  }
+
+  @Override
+  public float dotBytes(float[] q, byte[] codes, int offset, int length) {
+    int i = 0;
+    float sum = 0;
+    if (length >= LANES) {
+      FloatVector acc0 = FloatVector.zero(SPECIES);
+      FloatVector acc1 = FloatVector.zero(SPECIES);
+      for (int bound = length - 2 * LANES; i <= bound; i += 2 * LANES) {
+        acc0 = widen(codes, offset + i).fma(FloatVector.fromArray(SPECIES, q, i), acc0);
+        acc1 =
+            widen(codes, offset + i + LANES)
+                .fma(FloatVector.fromArray(SPECIES, q, i + LANES), acc1);
+      }
+      for (int bound = length - LANES; i <= bound; i += LANES) {
+        acc0 = widen(codes, offset + i).fma(FloatVector.fromArray(SPECIES, q, i), acc0);
+      }
+      sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < length; i++) {
+      sum += q[i] * codes[offset + i];
+    }
+    return sum;
+  }
+
+  @Override
+  public float manhattanBytes(float[] q, float[] scale, byte[] codes, int offset, int length) {
+    int i = 0;
+    float sum = 0;
+    if (length >= LANES) {
+      FloatVector acc = FloatVector.zero(SPECIES);
+      for (int bound = length - LANES; i <= bound; i += LANES) {
+        FloatVector d = FloatVector.fromArray(SPECIES, q, i).sub(widen(codes, offset + i));
+        acc = d.abs().fma(FloatVector.fromArray(SPECIES, scale, i), acc);
+      }
+      sum = acc.reduceLanes(VectorOperators.ADD);
+    }
+    for (; i < length; i++) {
+      sum += scale[i] * Math.abs(q[i] - codes[offset + i]);
+    }
+    return sum;
+  }
+
+  private static FloatVector widen(byte[] codes, int offset) {
+    return (FloatVector) ByteVector.fromArray(BYTE_SPECIES, codes, offset).castShape(SPECIES, 0);
   }
 }

@@ -103,4 +103,29 @@ final class PlainVectorOps implements VectorOps {
     out[2] = squareDistance(q, qOffset, v2, o2, length);
     out[3] = squareDistance(q, qOffset, v3, o3, length);
   }
+
+  @Override
+  public float dotBytes(float[] q, byte[] codes, int offset, int length) {
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    int i = 0;
+    for (int bound = length & ~3; i < bound; i += 4) {
+      s0 += q[i] * codes[offset + i];
+      s1 += q[i + 1] * codes[offset + i + 1];
+      s2 += q[i + 2] * codes[offset + i + 2];
+      s3 += q[i + 3] * codes[offset + i + 3];
+    }
+    for (; i < length; i++) {
+      s0 += q[i] * codes[offset + i];
+    }
+    return (s0 + s1) + (s2 + s3);
+  }
+
+  @Override
+  public float manhattanBytes(float[] q, float[] scale, byte[] codes, int offset, int length) {
+    float sum = 0;
+    for (int i = 0; i < length; i++) {
+      sum += scale[i] * Math.abs(q[i] - codes[offset + i]);
+    }
+    return sum;
+  }
 }

@@ -50,4 +50,16 @@ public interface VectorOps {
       int o3,
       int length,
       float[] out);
+
+  /**
+   * The dot product of a float query with signed byte codes {@code codes[offset..offset+length)}:
+   * the kernel of scalar-quantized scoring.
+   */
+  float dotBytes(float[] q, byte[] codes, int offset, int length);
+
+  /**
+   * {@code sum(scale[i] * |q[i] - codes[offset + i]|)} over signed byte codes: the L1 distance of a
+   * query (already mapped into code units) to a scalar-quantized vector.
+   */
+  float manhattanBytes(float[] q, float[] scale, byte[] codes, int offset, int length);
 }

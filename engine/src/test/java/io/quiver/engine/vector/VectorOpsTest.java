@@ -55,6 +55,32 @@ class VectorOpsTest {
   }
 
   @ParameterizedTest
+  @ValueSource(ints = {1, 7, 8, 15, 16, 17, 33, 129, 768, 1021})
+  void byteCodeKernelsAgreeWithExactSums(int dim) {
+    long seed = TestData.seed() ^ (dim * 31L);
+    SplittableRandom random = new SplittableRandom(seed);
+    int offset = random.nextInt(9);
+    byte[] codes = new byte[offset + dim];
+    for (int i = 0; i < codes.length; i++) {
+      codes[i] = (byte) random.nextInt(256);
+    }
+    float[] q = randomArray(random, dim);
+    float[] scale = randomArray(random, dim);
+    double dot = 0, l1 = 0, magnitude = 0;
+    for (int i = 0; i < dim; i++) {
+      dot += (double) q[i] * codes[offset + i];
+      l1 += scale[i] * Math.abs((double) q[i] - codes[offset + i]);
+      magnitude += Math.abs(q[i] * 128.0);
+    }
+    float tolerance = (float) (1e-6 * dim * Math.max(1, magnitude));
+    String why = "dim=" + dim + " seed=" + seed + " impl=" + CHOSEN.name();
+    assertEquals(dot, CHOSEN.dotBytes(q, codes, offset, dim), tolerance, why);
+    assertEquals(dot, PLAIN.dotBytes(q, codes, offset, dim), tolerance, why);
+    assertEquals(l1, CHOSEN.manhattanBytes(q, scale, codes, offset, dim), tolerance, why);
+    assertEquals(l1, PLAIN.manhattanBytes(q, scale, codes, offset, dim), tolerance, why);
+  }
+
+  @ParameterizedTest
   @ValueSource(ints = {1, 7, 16, 129, 1021})
   void fourWayKernelsEqualFourSingleCalls(int dim) {
     SplittableRandom random = new SplittableRandom(TestData.seed() + dim);
