@@ -9,11 +9,15 @@ import io.quiver.engine.TestData;
 import io.quiver.engine.quant.QuantizationConfig;
 import io.quiver.engine.quant.QuantizedVectors;
 import io.quiver.engine.vector.ArrayVectorValues;
+import io.quiver.engine.vector.MappedVectorValues;
 import io.quiver.engine.vector.RandomVectorScorer;
 import io.quiver.engine.vector.VectorOpsProvider;
 import io.quiver.engine.vector.VectorSimilarity;
+import java.io.IOException;
+import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** How per-query {@link SearchParams} steer a search over an index with quantized codes. */
 class QuantizedSearchTest {
@@ -109,6 +113,25 @@ class QuantizedSearchTest {
       for (int i = 0; i < r.size(); i++) {
         assertEquals(0, r.ord(i) % 2);
       }
+    }
+  }
+
+  @Test
+  void codesInMemoryOverOriginalsOnDiskAnswerLikeTheHeapIndex(@TempDir Path dir)
+      throws IOException {
+    MappedVectorValues.write(dir.resolve("vectors"), floats.vectors(), new byte[16]);
+    floats.write(dir.resolve("graph"), new byte[16]);
+    codes.write(dir.resolve("codes"), new byte[16]);
+    MappedVectorValues onDisk = MappedVectorValues.open(dir.resolve("vectors"));
+    HnswIndex reopened =
+        HnswIndex.open(dir.resolve("graph"), onDisk, VectorSimilarity.EUCLID)
+            .withQuantization(QuantizedVectors.read(dir.resolve("codes")));
+    assertTrue(onDisk.heapBytes() < 1024, "originals stay off the heap: " + onDisk.heapBytes());
+    SearchParams params = SearchParams.ef(40).withQuantization(false, true, 2);
+    for (float[] q : queries) {
+      assertArrayEquals(
+          quantized.search(q, 10, params, AcceptOrds.ALL).ords(),
+          reopened.search(q, 10, params, AcceptOrds.ALL).ords());
     }
   }
 
