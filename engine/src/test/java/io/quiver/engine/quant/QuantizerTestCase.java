@@ -197,14 +197,18 @@ abstract class QuantizerTestCase {
   void rescoredSearchKeepsTheRecallOfFloatSearch() {
     long seed = TestData.seed();
     HnswConfig hnsw = HnswConfig.builder().m(16).efConstruct(100).fullScanThreshold(0).build();
-    for (QuantizationConfig config : configs()) {
-      for (VectorSimilarity similarity : ALL) {
+    // One float graph per distance, shared by every configuration: the graph is not under test.
+    for (VectorSimilarity similarity : ALL) {
+      HnswIndex index = null;
+      float[][] queries = data(similarity, 60, seed + 1);
+      ArrayVectorValues vectors = ArrayVectorValues.of(data(similarity, 3000, seed));
+      for (QuantizationConfig config : configs()) {
         if (!supports(config, similarity)) {
           continue;
         }
-        ArrayVectorValues vectors = ArrayVectorValues.of(data(similarity, 3000, seed));
-        float[][] queries = data(similarity, 60, seed + 1);
-        HnswIndex index = HnswIndex.build(vectors, similarity, hnsw, 2);
+        if (index == null) {
+          index = HnswIndex.build(vectors, similarity, hnsw, 2);
+        }
         HnswIndex quantized =
             index.withQuantization(
                 QuantizedVectors.encode(config.train(similarity, vectors, seed), vectors, 2));
