@@ -1,18 +1,28 @@
 #!/usr/bin/env bash
 # Quiver's HNSW and its peers (Lucene, jvector, hnswlib, brute force) side by side on the same data.
 #
-#   benchmarks/run.sh [--skip-build] [--no-jdk17] [harness options]
+#   benchmarks/run.sh [--skip-build] [--no-jdk17] [--single-jvm] [--results FILE.md] [harness options]
+#
+#   --skip-build   use the classes already built   --no-jdk17   skip the Quiver row on JDK 17
+#   --single-jvm   all libraries in one JVM (default: one JVM per library, so no library runs on
+#                  JIT profiles polluted by the ones before it)
+#   --results F    the markdown file whose section is replaced [benchmarks/RESULTS.md]; raw
+#                  results always go to benchmarks/target/results/run-*.jsonl
 #
 # Harness options (defaults in brackets; see benchmarks/README.md):
 #   --datasets sift5k,cohere1k,gmm-<n>-<dim>[-l2|-dot]   [sift5k,cohere1k]
-#   --libs quiver,lucene,jvector,hnswlib,exact            [all]
+#   --libs quiver,lucene,jvector,hnswlib,exact            [those five]
+#          quantized: quiver-int8,quiver-int8g,quiver-rot4,quiver-rot2,quiver-rot1,quiver-bin2,
+#          quiver-bin1,quiver-pq16,quiver-pq32,lucene-sq8,lucene-sq7,lucene-sq4,lucene-sq2,lucene-bbq
+#   --oversampling 1,2,3,5   factors every quantized library is swept with; the best at recall
+#          0.95 is reported   [per bits/dim: >=7: 1,2,3; 4: 1,2,3,5; <=2: 2,3,5,10]
 #   --threads 1,2    build thread counts; the first one's index is searched   [1,2]
 #   --k 10 --ef 10,16,...,512 --warmup-ms 2000 --min-time-ms 500 --build-warmup 2000
 #   --data-dir DIR (default ../shared/data next to the repo) --cache-dir DIR --seed 42 --queries 1000
 #
 # Steps: build the engine with JDK 17 and install it; build this module with JDK 25 (profile
 # 'peers' adds the Lucene adapter); run every library on JDK 25; run Quiver again on JDK 17 (same
-# flags); print the combined table and put it into benchmarks/RESULTS.md.
+# flags); print the combined table and put it into the results file.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -25,13 +35,25 @@ JVM_FLAGS=(-Xmx"$HEAP" -XX:+UseG1GC --add-modules jdk.incubator.vector --enable-
 COMMAND="benchmarks/run.sh${*:+ $*}"
 skip_build=0
 run_jdk17=1
+single_jvm=0
+results_md=benchmarks/RESULTS.md
 harness_args=()
 while (($#)); do
   case "$1" in
     --skip-build) skip_build=1 ;;
     --no-jdk17) run_jdk17=0 ;;
+    --single-jvm) single_jvm=1 ;;
+    --results)
+      if (($# < 2)); then
+        echo "error: --results needs a file" >&2
+        exit 2
+      fi
+      results_md="$2"
+      shift
+      ;;
+    --results=*) results_md="${1#--results=}" ;;
     -h | --help)
-      sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
+      awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *) harness_args+=("$1") ;;
@@ -61,13 +83,24 @@ CP="benchmarks/target/classes:$(cat benchmarks/target/classpath.txt)"
 MAIN=io.quiver.benchmarks.run.Main
 RESULTS="benchmarks/target/results/run-$(date +%Y%m%d-%H%M%S).jsonl"
 
-echo ">> JDK 25: all libraries" >&2
-"$JDK25/bin/java" "${JVM_FLAGS[@]}" -cp "$CP" "$MAIN" run --results "$RESULTS" "${harness_args[@]}" >/dev/null
+if ((single_jvm)); then
+  echo ">> JDK 25: all libraries in one JVM" >&2
+  "$JDK25/bin/java" "${JVM_FLAGS[@]}" -cp "$CP" "$MAIN" run --results "$RESULTS" "${harness_args[@]}" \
+    >/dev/null
+else
+  # The harness resolves and checks the names (defaults, --only-libs), so a bad one stops here.
+  lib_list="$("$JDK25/bin/java" -cp "$CP" "$MAIN" libs "${harness_args[@]}")"
+  for lib in $lib_list; do
+    echo ">> JDK 25: $lib" >&2
+    "$JDK25/bin/java" "${JVM_FLAGS[@]}" -cp "$CP" "$MAIN" run --results "$RESULTS" "${harness_args[@]}" \
+      --only-libs "$lib" >/dev/null
+  done
+fi
 if ((run_jdk17)); then
   echo ">> JDK 17: quiver only" >&2
   "$JDK17/bin/java" "${JVM_FLAGS[@]}" -cp "$CP" "$MAIN" run --results "$RESULTS" --only-libs quiver \
     "${harness_args[@]}" >/dev/null
 fi
-"$JDK17/bin/java" -cp "$CP" "$MAIN" report --in "$RESULTS" --results-md benchmarks/RESULTS.md \
+"$JDK17/bin/java" -cp "$CP" "$MAIN" report --in "$RESULTS" --results-md "$results_md" \
   --command "$COMMAND"
 echo ">> raw results: $RESULTS" >&2

@@ -32,19 +32,30 @@ public final class QuiverLibrary implements AnnLibrary {
 
   @Override
   public AnnIndex build(float[][] base, Metric metric, int threads) {
+    ArrayVectorValues vectors = copyOf(base);
+    long start = System.nanoTime();
+    HnswIndex index = buildGraph(vectors, metric, threads);
+    return new Index(index, System.nanoTime() - start);
+  }
+
+  /** The vectors in Quiver's on-heap container (copied: the caller's arrays are not kept). */
+  static ArrayVectorValues copyOf(float[][] base) {
     ArrayVectorValues vectors = new ArrayVectorValues(base[0].length, base.length);
     for (float[] v : base) {
       vectors.add(v);
     }
+    return vectors;
+  }
+
+  /** The float graph every Quiver row is built on: M = 16, ef_construction = 100. */
+  static HnswIndex buildGraph(ArrayVectorValues vectors, Metric metric, int threads) {
     // No brute-force shortcut for small indexes: the graph is what is measured.
     HnswConfig config =
         HnswConfig.builder().m(M).efConstruct(EF_CONSTRUCTION).fullScanThreshold(0).build();
-    long start = System.nanoTime();
-    HnswIndex index = HnswIndex.build(vectors, similarity(metric), config, threads);
-    return new Index(index, System.nanoTime() - start);
+    return HnswIndex.build(vectors, similarity(metric), config, threads);
   }
 
-  private static VectorSimilarity similarity(Metric metric) {
+  static VectorSimilarity similarity(Metric metric) {
     switch (metric) {
       case L2:
         return VectorSimilarity.EUCLID;

@@ -1,5 +1,6 @@
 package io.quiver.benchmarks.report;
 
+import io.quiver.benchmarks.measure.OversampledSweep;
 import io.quiver.benchmarks.measure.SweepPoint;
 import java.util.List;
 
@@ -11,6 +12,9 @@ import java.util.List;
  * @param heapBytes heap retained by the built index (vectors + graph + bookkeeping)
  * @param offHeapBytes bytes outside the heap (mapped files), 0 for on-heap libraries
  * @param vectorBytes the raw vector payload, n * dim * 4, for reference
+ * @param sweep the ef sweep; for a quantized index, the sweep at the chosen oversampling
+ * @param quantization what a quantized index adds; null for a full-precision one (and in results
+ *     files written before quantized rows existed)
  */
 public record LibraryResult(
     String dataset,
@@ -32,10 +36,38 @@ public record LibraryResult(
     long heapBytes,
     long offHeapBytes,
     long vectorBytes,
-    List<SweepPoint> sweep) {
+    List<SweepPoint> sweep,
+    Quantization quantization) {
 
   /** Seconds one build took with the given number of threads. */
   public record BuildTime(int threads, double seconds) {}
+
+  /**
+   * The quantized part of a row.
+   *
+   * @param scheme the codes as the library describes them
+   * @param bitsPerDimension nominal bits per dimension of a code
+   * @param codeBytes bytes of the codes of all vectors, per-vector corrections included
+   * @param parameterBytes bytes of the quantizer's parameters (a cost per index)
+   * @param quantizeSeconds training and encoding time of the searched build, inside its build time;
+   *     -1 when the library does not separate it
+   * @param oversampling the factor of the reported sweep
+   * @param sweeps the ef sweep at every oversampling tried
+   */
+  public record Quantization(
+      String scheme,
+      double bitsPerDimension,
+      long codeBytes,
+      long parameterBytes,
+      String codeBytesSource,
+      double quantizeSeconds,
+      double oversampling,
+      List<OversampledSweep> sweeps) {}
+
+  /** Whether this row is a quantized index. */
+  public boolean quantized() {
+    return quantization != null;
+  }
 
   /** The feature release of the JDK ({@code 17}, {@code 25}). */
   public String jdkFeature() {

@@ -13,7 +13,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Renders results as markdown: a run header, a summary table and, per dataset, the ef sweep. */
+/**
+ * Renders results as markdown: a run header, a summary table of the full-precision rows and, per
+ * dataset, their ef sweep; then, when there are quantized rows, their own table and sweeps ({@link
+ * QuantizedReport}).
+ */
 public final class MarkdownReport {
 
   /** The recall levels at which QPS is interpolated. */
@@ -30,9 +34,19 @@ public final class MarkdownReport {
             .thenComparing(r -> -Integer.parseInt(r.jdkFeature())));
     StringBuilder out = new StringBuilder();
     header(out, rows, datasets, date, command);
-    summary(out, rows);
-    for (String dataset : datasets) {
-      sweep(out, dataset, rows);
+    List<LibraryResult> floats = new ArrayList<>();
+    List<LibraryResult> quantized = new ArrayList<>();
+    for (LibraryResult r : rows) {
+      (r.quantized() ? quantized : floats).add(r);
+    }
+    if (!floats.isEmpty()) {
+      summary(out, floats);
+      for (String dataset : datasets) {
+        sweep(out, dataset, floats);
+      }
+    }
+    if (!quantized.isEmpty()) {
+      QuantizedReport.append(out, quantized, datasets);
     }
     return out.toString();
   }
@@ -89,6 +103,13 @@ public final class MarkdownReport {
               r.jdkFeature(),
               r.vectorization(),
               r.graphBytesSource());
+      if (r.quantized()) {
+        line +=
+            "; codes: "
+                + r.quantization().scheme()
+                + ", bytes: "
+                + r.quantization().codeBytesSource();
+      }
       if (libs.add(line)) {
         out.append(line).append('\n');
       }
@@ -97,12 +118,7 @@ public final class MarkdownReport {
   }
 
   private static void summary(StringBuilder out, List<LibraryResult> rows) {
-    Set<Integer> threads = new TreeSet<>();
-    for (LibraryResult r : rows) {
-      for (LibraryResult.BuildTime b : r.buildSeconds()) {
-        threads.add(b.threads());
-      }
-    }
+    Set<Integer> threads = buildThreads(rows);
     List<String> head = new ArrayList<>(List.of("dataset", "library", "JDK"));
     for (int t : threads) {
       head.add("build " + t + "t (s)");
@@ -216,7 +232,17 @@ public final class MarkdownReport {
     out.append('\n');
   }
 
-  private static String buildSeconds(LibraryResult r, int threads) {
+  static Set<Integer> buildThreads(List<LibraryResult> rows) {
+    Set<Integer> threads = new TreeSet<>();
+    for (LibraryResult r : rows) {
+      for (LibraryResult.BuildTime b : r.buildSeconds()) {
+        threads.add(b.threads());
+      }
+    }
+    return threads;
+  }
+
+  static String buildSeconds(LibraryResult r, int threads) {
     for (LibraryResult.BuildTime b : r.buildSeconds()) {
       if (b.threads() == threads) {
         return String.format(Locale.ROOT, b.seconds() < 10 ? "%.3f" : "%.1f", b.seconds());
@@ -229,7 +255,7 @@ public final class MarkdownReport {
     return Double.isNaN(qps) ? "n/a" : String.format(Locale.ROOT, "%,.0f", qps);
   }
 
-  private static String perVector(long bytes, int size) {
+  static String perVector(long bytes, int size) {
     return bytes < 0 ? "?" : String.format(Locale.ROOT, "%,.0f", bytes / (double) size);
   }
 

@@ -3,8 +3,11 @@ package io.quiver.benchmarks.run;
 import io.quiver.benchmarks.data.Dataset;
 import io.quiver.benchmarks.lib.AnnIndex;
 import io.quiver.benchmarks.lib.AnnLibrary;
+import io.quiver.benchmarks.lib.QuantizedAnnIndex;
+import io.quiver.benchmarks.lib.QuantizedVariant;
 import io.quiver.benchmarks.measure.EfSweep;
 import io.quiver.benchmarks.measure.HeapMeter;
+import io.quiver.benchmarks.measure.OversampledSweep;
 import io.quiver.benchmarks.measure.SweepPoint;
 import io.quiver.benchmarks.report.LibraryResult;
 import java.io.PrintStream;
@@ -16,27 +19,39 @@ import java.util.Locale;
 /**
  * Runs one library on one dataset: an untimed warm-up build on a prefix of the data, one timed
  * build per requested thread count (the first count's index is the one searched, built last so that
- * the others are gone when its heap is measured), the heap it retains, and the ef sweep.
+ * the others are gone when its heap is measured), the heap it retains, and the ef sweep. A
+ * quantized index is swept once per oversampling factor and reported at the factor with the highest
+ * QPS at recall {@value #OVERSAMPLING_SELECTED_AT}; every factor's sweep is kept in the result.
  */
 public final class BenchmarkRunner {
+
+  /** The recall at which the oversampling factors of a quantized index are compared. */
+  public static final double OVERSAMPLING_SELECTED_AT = 0.95;
 
   private final List<Integer> threads;
   private final int k;
   private final List<Integer> efs;
+  private final List<Double> oversampling;
   private final EfSweep sweep;
   private final int warmupBuildSize;
   private final PrintStream log;
 
+  /**
+   * @param oversampling the factors every quantized index is swept with; empty for each variant's
+   *     own {@link QuantizedVariant#defaultOversampling}
+   */
   public BenchmarkRunner(
       List<Integer> threads,
       int k,
       List<Integer> efs,
+      List<Double> oversampling,
       EfSweep sweep,
       int warmupBuildSize,
       PrintStream log) {
     this.threads = List.copyOf(threads);
     this.k = k;
     this.efs = efs.stream().sorted().distinct().toList();
+    this.oversampling = oversampling.stream().sorted().distinct().toList();
     this.sweep = sweep;
     this.warmupBuildSize = warmupBuildSize;
     this.log = log;
@@ -74,17 +89,14 @@ public final class BenchmarkRunner {
           graph,
           heap,
           index.offHeapBytes());
-      List<SweepPoint> points = sweep.run(index, data, efs);
-      for (SweepPoint p : points) {
-        log.printf(
-            Locale.ROOT,
-            "[%s] %s: ef=%d recall@%d=%.4f qps=%,.0f%n",
-            data.name(),
-            lib.name(),
-            p.ef(),
-            k,
-            p.recall(),
-            p.qps());
+      List<SweepPoint> points;
+      LibraryResult.Quantization quantization = null;
+      if (index instanceof QuantizedAnnIndex quantized) {
+        quantization = sweepQuantized(quantized, data, lib);
+        points = reportedSweep(quantization);
+      } else {
+        points = sweep.run(index, data, efs);
+        logSweep(data, lib.name(), points);
       }
       return new LibraryResult(
           data.name(),
@@ -106,7 +118,69 @@ public final class BenchmarkRunner {
           heap,
           index.offHeapBytes(),
           (long) data.size() * data.dimension() * Float.BYTES,
-          points);
+          points,
+          quantization);
+    }
+  }
+
+  /** One ef sweep per oversampling factor; the result names the factor that is reported. */
+  private LibraryResult.Quantization sweepQuantized(
+      QuantizedAnnIndex index, Dataset data, AnnLibrary lib) throws Exception {
+    QuantizedVariant variant =
+        QuantizedVariant.byName(lib.name())
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        lib.name() + " built a quantized index but is not a QuantizedVariant"));
+    List<Double> factors = oversampling.isEmpty() ? variant.defaultOversampling() : oversampling;
+    List<OversampledSweep> sweeps = new ArrayList<>();
+    for (double factor : factors) {
+      List<SweepPoint> points = sweep.run(index.atOversampling(factor), data, efs);
+      logSweep(data, String.format(Locale.ROOT, "%s x%s", lib.name(), factor), points);
+      sweeps.add(new OversampledSweep(factor, points));
+    }
+    OversampledSweep chosen = OversampledSweep.best(sweeps, OVERSAMPLING_SELECTED_AT);
+    log.printf(
+        Locale.ROOT,
+        "[%s] %s: %s, %,d code bytes, %,d parameter bytes; reporting oversampling %s%n",
+        data.name(),
+        lib.name(),
+        index.scheme(),
+        index.codeBytes(),
+        index.parameterBytes(),
+        chosen.oversampling());
+    long quantizeNanos = index.quantizeNanos();
+    return new LibraryResult.Quantization(
+        index.scheme(),
+        variant.bitsPerDimension(),
+        index.codeBytes(),
+        index.parameterBytes(),
+        index.codeBytesSource(),
+        quantizeNanos < 0 ? -1 : quantizeNanos / 1e9,
+        chosen.oversampling(),
+        sweeps);
+  }
+
+  private static List<SweepPoint> reportedSweep(LibraryResult.Quantization quantization) {
+    for (OversampledSweep s : quantization.sweeps()) {
+      if (s.oversampling() == quantization.oversampling()) {
+        return s.points();
+      }
+    }
+    throw new AssertionError("no sweep at the chosen oversampling " + quantization.oversampling());
+  }
+
+  private void logSweep(Dataset data, String label, List<SweepPoint> points) {
+    for (SweepPoint p : points) {
+      log.printf(
+          Locale.ROOT,
+          "[%s] %s: ef=%d recall@%d=%.4f qps=%,.0f%n",
+          data.name(),
+          label,
+          p.ef(),
+          k,
+          p.recall(),
+          p.qps());
     }
   }
 

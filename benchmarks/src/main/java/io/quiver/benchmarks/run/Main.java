@@ -24,9 +24,13 @@ import java.util.Set;
  * The harness's command line.
  *
  * <pre>
- * run    [--datasets ..] [--libs ..] [--threads 1,2] [--k 10] [--ef ..] [--results file.jsonl] ...
+ * run    [--datasets ..] [--libs ..] [--threads 1,2] [--k 10] [--ef ..] [--oversampling ..]
+ *        [--results file.jsonl] ...
  *        benchmarks the libraries on this JVM, appends one JSON line per (dataset, library) to the
  *        results file and prints the table of this JVM's rows
+ * libs   [--libs ..] [--only-libs ..]
+ *        prints the libraries a run with these options would benchmark, one per line (run.sh
+ *        starts one JVM per library)
  * report --in file.jsonl [--results-md RESULTS.md] [--command "..."]
  *        prints the table of every row in the file and, with --results-md, replaces (or appends)
  *        the section for these datasets in that file
@@ -37,23 +41,34 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    if (args.length == 0 || !(args[0].equals("run") || args[0].equals("report"))) {
+    if (args.length == 0 || !List.of("run", "libs", "report").contains(args[0])) {
       System.err.println(
           "usage: Main run [--datasets sift5k,cohere1k,gmm-20k-128] [--libs "
               + String.join(",", Libraries.NAMES)
               + "] [--threads 1,2] [--k 10] [--ef "
               + Options.DEFAULT_EFS
-              + "] [--results out.jsonl]\n       Main report --in out.jsonl [--results-md"
+              + "] [--oversampling 1,2,3,5] [--results out.jsonl]\n       Main libs [--libs ..]"
+              + " [--only-libs ..]\n       Main report --in out.jsonl [--results-md"
               + " RESULTS.md] [--command text]");
       System.exit(2);
     }
     String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
     try {
       Options options = Options.parse(rest);
-      if (args[0].equals("run")) {
-        run(options);
-      } else {
-        report(options);
+      switch (args[0]) {
+        case "run":
+          run(options);
+          break;
+        case "libs":
+          // Checks every option a run would, so a bad one stops run.sh before any JVM does work.
+          datasets(options);
+          runner(options);
+          for (String lib : libraries(options)) {
+            System.out.println(lib);
+          }
+          break;
+        default:
+          report(options);
       }
     } catch (IllegalArgumentException | NoSuchFileException e) {
       System.err.println("error: " + e.getMessage());
@@ -66,10 +81,8 @@ public final class Main {
 
   private static void run(Options o) throws Exception {
     List<String> libNames = libraries(o);
-    List<String> datasetNames = o.list("datasets");
-    if (datasetNames.isEmpty()) {
-      throw new IllegalArgumentException("--datasets needs at least one name");
-    }
+    List<String> datasetNames = datasets(o);
+    BenchmarkRunner runner = runner(o);
     System.err.printf(
         "JDK %s (%s, %s); max heap %d MiB; %d CPUs%n",
         Runtime.version(),
@@ -86,10 +99,6 @@ public final class Main {
     for (String name : libNames) {
       libs.add(Libraries.create(name)); // fails on an unknown name before any work is done
     }
-    for (String name : datasetNames) {
-      DatasetCatalog.checkName(name);
-    }
-    int k = o.integer("k");
     DatasetCatalog catalog =
         new DatasetCatalog(
             o.dataDir(),
@@ -97,14 +106,6 @@ public final class Main {
             o.longValue("seed"),
             o.integer("queries"),
             o.integer("components"));
-    BenchmarkRunner runner =
-        new BenchmarkRunner(
-            o.ints("threads"),
-            k,
-            o.ints("ef"),
-            new EfSweep(k, o.nonNegative("warmup-ms"), o.nonNegative("min-time-ms")),
-            o.nonNegative("build-warmup"),
-            System.err);
     Path resultsFile = resultsFile(o);
     ResultStore store = new ResultStore(resultsFile);
     List<LibraryResult> results = new ArrayList<>();
@@ -124,6 +125,30 @@ public final class Main {
     }
     System.err.println("results appended to " + resultsFile);
     System.out.println(MarkdownReport.render(results, now(), "(this JVM only)"));
+  }
+
+  private static List<String> datasets(Options o) {
+    List<String> names = o.list("datasets");
+    if (names.isEmpty()) {
+      throw new IllegalArgumentException("--datasets needs at least one name");
+    }
+    for (String name : names) {
+      DatasetCatalog.checkName(name);
+    }
+    return names;
+  }
+
+  /** The runner the options describe; every numeric option is checked here. */
+  private static BenchmarkRunner runner(Options o) {
+    int k = o.integer("k");
+    return new BenchmarkRunner(
+        o.ints("threads"),
+        k,
+        o.ints("ef"),
+        o.doubles("oversampling", 1, 1000),
+        new EfSweep(k, o.nonNegative("warmup-ms"), o.nonNegative("min-time-ms")),
+        o.nonNegative("build-warmup"),
+        System.err);
   }
 
   private static void report(Options o) throws IOException {
@@ -151,9 +176,15 @@ public final class Main {
     }
   }
 
-  /** --libs, narrowed to --only-libs when that is given (used to run only Quiver on JDK 17). */
+  /**
+   * --libs, narrowed to --only-libs when that is given (run.sh uses it to run one library per JVM,
+   * and only Quiver on JDK 17); every name is checked.
+   */
   private static List<String> libraries(Options o) {
     List<String> libs = o.list("libs");
+    for (String lib : libs) {
+      Libraries.checkName(lib);
+    }
     List<String> only = o.list("only-libs");
     if (only.isEmpty()) {
       return libs;

@@ -25,6 +25,7 @@ public final class Options {
     DEFAULTS.put("threads", "1,2");
     DEFAULTS.put("k", "10");
     DEFAULTS.put("ef", DEFAULT_EFS);
+    DEFAULTS.put("oversampling", ""); // empty: each quantized variant's own factors
     DEFAULTS.put("data-dir", "");
     DEFAULTS.put("cache-dir", "");
     DEFAULTS.put("results", "");
@@ -91,6 +92,28 @@ public final class Options {
     }
     if (out.isEmpty()) {
       throw new IllegalArgumentException("--" + name + " needs at least one value");
+    }
+    return out;
+  }
+
+  /**
+   * A comma list of numbers in {@code [min, max]}; empty when the option is empty (for options
+   * whose default is "decided elsewhere").
+   */
+  public List<Double> doubles(String name, double min, double max) {
+    List<Double> out = new ArrayList<>();
+    for (String s : list(name)) {
+      double v;
+      try {
+        v = Double.parseDouble(s);
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException("--" + name + " must hold numbers; got '" + s + "'");
+      }
+      if (!(v >= min && v <= max)) {
+        throw new IllegalArgumentException(
+            "--" + name + " values must be in [" + min + ", " + max + "]; got " + s);
+      }
+      out.add(v);
     }
     return out;
   }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -19,36 +18,36 @@ import java.util.stream.Stream;
 import org.apache.lucene.codecs.Codec;
 import org.apache.lucene.codecs.FilterCodec;
 import org.apache.lucene.codecs.KnnVectorsFormat;
+import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.codecs.perfield.PerFieldKnnVectorsFormat;
 import org.apache.lucene.document.Document;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.NumericDocValuesField;
-import org.apache.lucene.index.DirectoryReader;
 import org.apache.lucene.index.IndexWriter;
 import org.apache.lucene.index.IndexWriterConfig;
-import org.apache.lucene.index.LeafReader;
-import org.apache.lucene.index.NumericDocValues;
 import org.apache.lucene.index.TieredMergePolicy;
 import org.apache.lucene.index.VectorSimilarityFunction;
-import org.apache.lucene.search.AcceptDocs;
-import org.apache.lucene.search.ScoreDoc;
-import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.store.MMapDirectory;
 import org.apache.lucene.util.VectorUtil;
 import org.apache.lucene.util.Version;
+import org.apache.lucene.util.quantization.QuantizedByteVectorValues.ScalarEncoding;
 
 /**
  * Apache Lucene's HNSW through its real codec path: an {@link IndexWriter} whose codec gives the
  * vector field {@link Lucene99HnswVectorsFormat}(16, 100, threads, executor), one document per
  * vector ({@link KnnFloatVectorField} plus its ordinal as a doc value), {@code threads} indexing
  * threads, then {@code forceMerge(1)} into a single segment in an {@link MMapDirectory} under a
- * temporary directory. Build time covers indexing, the merge and the commit.
+ * temporary directory. Build time covers indexing, the merge and the commit. Searched as {@link
+ * LuceneIndex} describes.
  *
- * <p>Search goes to the single {@link LeafReader} directly: {@code searchNearestVectors} with a
- * {@link TopKnnCollector} of size ef, keeping the best k. That is the work a {@code
- * KnnFloatVectorQuery} with k = ef does per segment, without the query's rewrite, its per-segment
- * merge and its doc-id set.
+ * <p>The quantized variants ({@code lucene-sq8}, {@code -sq7}, {@code -sq4}, {@code -sq2}, {@code
+ * -bbq}) use {@link Lucene104HnswScalarQuantizedVectorsFormat}(encoding, 16, 100, threads,
+ * executor) instead, the one quantized HNSW format in lucene-core 10.6 (the older Lucene99 scalar
+ * and Lucene102 binary formats are no longer there): the same graph parameters, the codes in .veq
+ * beside the float vectors in .vec. Lucene scores the graph build with the floats when it flushes a
+ * segment and with the codes when it merges, so with more than one build thread the merged graph is
+ * built on codes. They are searched as {@link LuceneQuantizedIndex} describes.
  */
 public final class LuceneLibrary implements AnnLibrary {
 
@@ -63,9 +62,43 @@ public final class LuceneLibrary implements AnnLibrary {
 
   private static final Logger LOGGER = captureVectorizationLog();
 
+  private final String name;
+
+  /** The encoding of a quantized variant; null for the float format. */
+  private final ScalarEncoding encoding;
+
+  /**
+   * Called by {@link Libraries} with {@code lucene} or a Lucene {@link QuantizedVariant}'s name.
+   */
+  public LuceneLibrary(String name) {
+    this.name = name;
+    this.encoding = name.equals("lucene") ? null : encoding(name);
+  }
+
+  private static ScalarEncoding encoding(String name) {
+    QuantizedVariant variant =
+        QuantizedVariant.byName(name)
+            .orElseThrow(
+                () -> new IllegalArgumentException("unknown Lucene library '" + name + "'"));
+    switch (variant) {
+      case LUCENE_SQ8:
+        return ScalarEncoding.UNSIGNED_BYTE;
+      case LUCENE_SQ7:
+        return ScalarEncoding.SEVEN_BIT;
+      case LUCENE_SQ4:
+        return ScalarEncoding.PACKED_NIBBLE;
+      case LUCENE_SQ2:
+        return ScalarEncoding.DIBIT_QUERY_NIBBLE;
+      case LUCENE_BBQ:
+        return ScalarEncoding.SINGLE_BIT_QUERY_NIBBLE;
+      default:
+        throw new IllegalArgumentException(name + " is not a Lucene variant");
+    }
+  }
+
   @Override
   public String name() {
-    return "lucene";
+    return name;
   }
 
   @Override
@@ -106,7 +139,19 @@ public final class LuceneLibrary implements AnnLibrary {
       }
       long buildNanos = System.nanoTime() - start;
       docs = null;
-      Index index = new Index(dir, directory, buildNanos);
+      LuceneIndex index =
+          encoding == null
+              ? new LuceneIndex(dir, directory, FIELD, ORD_FIELD, buildNanos)
+              : new LuceneQuantizedIndex(
+                  dir,
+                  directory,
+                  FIELD,
+                  ORD_FIELD,
+                  buildNanos,
+                  encoding
+                      + " ("
+                      + Lucene104HnswScalarQuantizedVectorsFormat.class.getSimpleName()
+                      + ")");
       success = true;
       return index;
     } finally {
@@ -118,9 +163,13 @@ public final class LuceneLibrary implements AnnLibrary {
     }
   }
 
-  private static IndexWriterConfig config(int threads, ExecutorService pool) {
+  private IndexWriterConfig config(int threads, ExecutorService pool) {
+    ExecutorService mergeExec = threads > 1 ? pool : null;
     KnnVectorsFormat format =
-        new Lucene99HnswVectorsFormat(M, BEAM_WIDTH, threads, threads > 1 ? pool : null);
+        encoding == null
+            ? new Lucene99HnswVectorsFormat(M, BEAM_WIDTH, threads, mergeExec)
+            : new Lucene104HnswScalarQuantizedVectorsFormat(
+                encoding, M, BEAM_WIDTH, threads, mergeExec);
     Codec base = Codec.getDefault();
     Codec codec =
         new FilterCodec(base.getName(), base) {
@@ -215,110 +264,13 @@ public final class LuceneLibrary implements AnnLibrary {
     return logger;
   }
 
-  private static void deleteRecursively(Path dir) throws IOException {
+  static void deleteRecursively(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
     try (Stream<Path> paths = Files.walk(dir)) {
       for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
-      }
-    }
-  }
-
-  private static final class Index implements AnnIndex {
-    private final Path dir;
-    private final MMapDirectory directory;
-    private final DirectoryReader reader;
-    private final LeafReader leaf;
-    private final int[] docToOrd;
-    private final AcceptDocs acceptAll;
-    private final long buildNanos;
-
-    Index(Path dir, MMapDirectory directory, long buildNanos) throws IOException {
-      this.dir = dir;
-      this.directory = directory;
-      this.reader = DirectoryReader.open(directory);
-      if (reader.leaves().size() != 1) {
-        throw new IllegalStateException(
-            "expected one segment after forceMerge(1); got " + reader.leaves().size());
-      }
-      this.leaf = reader.leaves().get(0).reader();
-      this.docToOrd = docToOrd(leaf);
-      this.acceptAll = AcceptDocs.fromLiveDocs(leaf.getLiveDocs(), leaf.maxDoc());
-      this.buildNanos = buildNanos;
-    }
-
-    private static int[] docToOrd(LeafReader leaf) throws IOException {
-      int[] map = new int[leaf.maxDoc()];
-      NumericDocValues ords = leaf.getNumericDocValues(ORD_FIELD);
-      for (int doc = ords.nextDoc(); doc != NumericDocValues.NO_MORE_DOCS; doc = ords.nextDoc()) {
-        map[doc] = (int) ords.longValue();
-      }
-      return map;
-    }
-
-    @Override
-    public int[] search(float[] query, int k, int ef) throws IOException {
-      TopKnnCollector collector = new TopKnnCollector(ef, Integer.MAX_VALUE);
-      leaf.searchNearestVectors(FIELD, query, collector, acceptAll);
-      ScoreDoc[] hits = collector.topDocs().scoreDocs;
-      int[] ords = new int[Math.min(k, hits.length)];
-      for (int i = 0; i < ords.length; i++) {
-        ords[i] = docToOrd[hits[i].doc];
-      }
-      return ords;
-    }
-
-    @Override
-    public long buildNanos() {
-      return buildNanos;
-    }
-
-    @Override
-    public OptionalLong graphBytes() {
-      return OptionalLong.of(filesEndingWith(".vex"));
-    }
-
-    @Override
-    public String graphBytesSource() {
-      return "size of the .vex file (memory-mapped)";
-    }
-
-    /** The vector data (.vec), the graph (.vex) and their metadata (.vemf, .vem), all mapped. */
-    @Override
-    public long offHeapBytes() {
-      try {
-        return filesEndingWith(".vec")
-            + filesEndingWith(".vex")
-            + filesEndingWith(".vemf")
-            + filesEndingWith(".vem");
-      } catch (RuntimeException e) {
-        return -1;
-      }
-    }
-
-    private long filesEndingWith(String suffix) {
-      long total = 0;
-      try {
-        for (String file : directory.listAll()) {
-          if (file.endsWith(suffix)) {
-            total += directory.fileLength(file);
-          }
-        }
-      } catch (IOException e) {
-        throw new java.io.UncheckedIOException(e);
-      }
-      return total;
-    }
-
-    @Override
-    public void close() throws IOException {
-      try {
-        reader.close();
-        directory.close();
-      } finally {
-        deleteRecursively(dir);
       }
     }
   }
