@@ -9,7 +9,16 @@ import io.quiver.engine.quant.QuantizedVectors;
 import io.quiver.engine.quant.VectorQuantizer;
 import io.quiver.engine.vector.ArrayVectorValues;
 import io.quiver.engine.vector.VectorOpsProvider;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.zip.CRC32;
 
 /**
  * Quiver's HNSW with quantized codes: the same float graph as {@code quiver} (M = 16,
@@ -18,11 +27,20 @@ import java.util.OptionalLong;
  * best {@code k * oversampling} candidates with the float vectors. The float vectors stay on the
  * heap here (the engine would keep them memory-mapped); the in-memory part that quantization is
  * about is the codes plus the graph.
+ *
+ * <p>With {@value #GRAPH_CACHE_PROPERTY} set to a directory, the float graph is built once per data
+ * set, metric and thread count and written there together with the time its build took; later
+ * variants open it instead of building the identical graph again, and report that recorded build
+ * time plus their own (measured) training and encoding time. {@code run.sh} sets it to {@code
+ * benchmarks/cache/graphs}.
  */
 public final class QuiverQuantizedLibrary implements AnnLibrary {
 
   /** Seed of the quantizer's training sample (and rotation, codebooks): fixed, so runs repeat. */
   static final long TRAINING_SEED = 42;
+
+  /** System property naming the directory of cached float graphs; unset means always build. */
+  static final String GRAPH_CACHE_PROPERTY = "quiver.bench.graphCache";
 
   private final QuantizedVariant variant;
   private final QuantizationConfig config;
@@ -80,14 +98,59 @@ public final class QuiverQuantizedLibrary implements AnnLibrary {
   @Override
   public AnnIndex build(float[][] base, Metric metric, int threads) {
     ArrayVectorValues vectors = QuiverLibrary.copyOf(base);
-    long start = System.nanoTime();
-    HnswIndex graph = QuiverLibrary.buildGraph(vectors, metric, threads);
-    long graphDone = System.nanoTime();
+    String cache = System.getProperty(GRAPH_CACHE_PROPERTY);
+    long graphNanos;
+    HnswIndex graph;
+    if (cache == null) {
+      long start = System.nanoTime();
+      graph = QuiverLibrary.buildGraph(vectors, metric, threads);
+      graphNanos = System.nanoTime() - start;
+    } else {
+      Path file = Path.of(cache).resolve(graphKey(base, metric, threads) + ".qh");
+      Path timing = file.resolveSibling(file.getFileName() + ".build-nanos");
+      try {
+        if (Files.exists(file) && Files.exists(timing)) {
+          graph = HnswIndex.open(file, vectors, QuiverLibrary.similarity(metric), true);
+          graphNanos = Long.parseLong(Files.readString(timing, StandardCharsets.US_ASCII).trim());
+        } else {
+          long start = System.nanoTime();
+          graph = QuiverLibrary.buildGraph(vectors, metric, threads);
+          graphNanos = System.nanoTime() - start;
+          graph.write(file);
+          Files.writeString(timing, Long.toString(graphNanos), StandardCharsets.US_ASCII);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("graph cache " + file, e);
+      }
+    }
+    long quantizeStart = System.nanoTime();
     VectorQuantizer quantizer = config.train(graph.similarity(), vectors, TRAINING_SEED);
     QuantizedVectors codes = QuantizedVectors.encode(quantizer, vectors, threads);
     HnswIndex index = graph.withQuantization(codes);
-    long end = System.nanoTime();
-    return new Index(index, codes, end - start, end - graphDone);
+    long quantizeNanos = System.nanoTime() - quantizeStart;
+    return new Index(index, codes, graphNanos + quantizeNanos, quantizeNanos);
+  }
+
+  /** Names a graph by the data's checksum and shape, the metric, M, ef_construction, threads. */
+  static String graphKey(float[][] base, Metric metric, int threads) {
+    CRC32 crc = new CRC32();
+    ByteBuffer row = ByteBuffer.allocate(base.length == 0 ? 0 : base[0].length * Float.BYTES);
+    row.order(ByteOrder.LITTLE_ENDIAN);
+    for (float[] v : base) {
+      row.clear();
+      row.asFloatBuffer().put(v);
+      crc.update(row.array(), 0, row.capacity());
+    }
+    return String.format(
+        Locale.ROOT,
+        "%08x-%dx%d-%s-m%d-efc%d-t%d",
+        crc.getValue(),
+        base.length,
+        base.length == 0 ? 0 : base[0].length,
+        metric.name().toLowerCase(Locale.ROOT),
+        QuiverLibrary.M,
+        QuiverLibrary.EF_CONSTRUCTION,
+        threads);
   }
 
   private static final class Index implements QuantizedAnnIndex {
