@@ -224,6 +224,7 @@ public final class ScalarQuantizer implements VectorQuantizer {
     private final VectorOps ops = VectorOpsProvider.get();
     private final QuantizedVectors codes;
     private final float[] scaled = new float[dimension];
+    private final float[] four = new float[4];
     private final float constant;
     private final float queryNorm2;
     private final boolean euclid = similarity == VectorSimilarity.EUCLID;
@@ -244,7 +245,11 @@ public final class ScalarQuantizer implements VectorQuantizer {
     public float score(int ord) {
       byte[] chunk = codes.chunkOf(ord);
       int at = codes.offsetOf(ord);
-      float dot = constant + ops.dotBytes(scaled, chunk, at, dimension);
+      return finish(ops.dotBytes(scaled, chunk, at, dimension), chunk, at);
+    }
+
+    private float finish(float codeDot, byte[] chunk, int at) {
+      float dot = constant + codeDot;
       if (euclid) {
         return -(queryNorm2 - 2 * dot + Codes.getFloat(chunk, at + dimension));
       }
@@ -253,7 +258,20 @@ public final class ScalarQuantizer implements VectorQuantizer {
 
     @Override
     public void bulkScore(int[] ords, float[] scores, int count) {
-      for (int i = 0; i < count; i++) {
+      int i = 0;
+      for (; i + 4 <= count; i += 4) {
+        int a = ords[i], b = ords[i + 1], c = ords[i + 2], d = ords[i + 3];
+        byte[] ca = codes.chunkOf(a), cb = codes.chunkOf(b);
+        byte[] cc = codes.chunkOf(c), cd = codes.chunkOf(d);
+        int oa = codes.offsetOf(a), ob = codes.offsetOf(b);
+        int oc = codes.offsetOf(c), od = codes.offsetOf(d);
+        ops.dotBytes4(scaled, ca, oa, cb, ob, cc, oc, cd, od, dimension, four);
+        scores[i] = finish(four[0], ca, oa);
+        scores[i + 1] = finish(four[1], cb, ob);
+        scores[i + 2] = finish(four[2], cc, oc);
+        scores[i + 3] = finish(four[3], cd, od);
+      }
+      for (; i < count; i++) {
         scores[i] = score(ords[i]);
       }
     }

@@ -232,6 +232,48 @@ final class PanamaVectorOps implements VectorOps {
   }
 
   @Override
+  public void dotBytes4(
+      float[] q,
+      byte[] c0,
+      int o0,
+      byte[] c1,
+      int o1,
+      byte[] c2,
+      int o2,
+      byte[] c3,
+      int o3,
+      int length,
+      float[] out) {
+    FloatVector acc0 = FloatVector.zero(SPECIES);
+    FloatVector acc1 = FloatVector.zero(SPECIES);
+    FloatVector acc2 = FloatVector.zero(SPECIES);
+    FloatVector acc3 = FloatVector.zero(SPECIES);
+    int i = 0;
+    for (int bound = length - LANES; i <= bound; i += LANES) {
+      FloatVector x = FloatVector.fromArray(SPECIES, q, i);
+      acc0 = widen(c0, o0 + i).fma(x, acc0);
+      acc1 = widen(c1, o1 + i).fma(x, acc1);
+      acc2 = widen(c2, o2 + i).fma(x, acc2);
+      acc3 = widen(c3, o3 + i).fma(x, acc3);
+    }
+    float s0 = acc0.reduceLanes(VectorOperators.ADD);
+    float s1 = acc1.reduceLanes(VectorOperators.ADD);
+    float s2 = acc2.reduceLanes(VectorOperators.ADD);
+    float s3 = acc3.reduceLanes(VectorOperators.ADD);
+    for (; i < length; i++) {
+      float x = q[i];
+      s0 += x * c0[o0 + i];
+      s1 += x * c1[o1 + i];
+      s2 += x * c2[o2 + i];
+      s3 += x * c3[o3 + i];
+    }
+    out[0] = s0;
+    out[1] = s1;
+    out[2] = s2;
+    out[3] = s3;
+  }
+
+  @Override
   public float manhattanBytes(float[] q, float[] scale, byte[] codes, int offset, int length) {
     int i = 0;
     float sum = 0;

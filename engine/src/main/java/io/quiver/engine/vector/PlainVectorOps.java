@@ -121,6 +121,25 @@ final class PlainVectorOps implements VectorOps {
   }
 
   @Override
+  public void dotBytes4(
+      float[] q,
+      byte[] c0,
+      int o0,
+      byte[] c1,
+      int o1,
+      byte[] c2,
+      int o2,
+      byte[] c3,
+      int o3,
+      int length,
+      float[] out) {
+    out[0] = dotBytes(q, c0, o0, length);
+    out[1] = dotBytes(q, c1, o1, length);
+    out[2] = dotBytes(q, c2, o2, length);
+    out[3] = dotBytes(q, c3, o3, length);
+  }
+
+  @Override
   public float manhattanBytes(float[] q, float[] scale, byte[] codes, int offset, int length) {
     float sum = 0;
     for (int i = 0; i < length; i++) {

@@ -58,6 +58,23 @@ public interface VectorOps {
   float dotBytes(float[] q, byte[] codes, int offset, int length);
 
   /**
+   * Four {@link #dotBytes} of one query against four codes, written to {@code out[0..3]}: the four
+   * independent memory streams keep several cache misses in flight at once.
+   */
+  void dotBytes4(
+      float[] q,
+      byte[] c0,
+      int o0,
+      byte[] c1,
+      int o1,
+      byte[] c2,
+      int o2,
+      byte[] c3,
+      int o3,
+      int length,
+      float[] out);
+
+  /**
    * {@code sum(scale[i] * |q[i] - codes[offset + i]|)} over signed byte codes: the L1 distance of a
    * query (already mapped into code units) to a scalar-quantized vector.
    */

@@ -78,6 +78,16 @@ class VectorOpsTest {
     assertEquals(dot, PLAIN.dotBytes(q, codes, offset, dim), tolerance, why);
     assertEquals(l1, CHOSEN.manhattanBytes(q, scale, codes, offset, dim), tolerance, why);
     assertEquals(l1, PLAIN.manhattanBytes(q, scale, codes, offset, dim), tolerance, why);
+    byte[] other = new byte[dim + 5];
+    for (int i = 0; i < other.length; i++) {
+      other[i] = (byte) random.nextInt(256);
+    }
+    float[] four = new float[4];
+    CHOSEN.dotBytes4(q, codes, offset, other, 5, codes, offset, other, 0, dim, four);
+    assertEquals(dot, four[0], tolerance, why + " lane 0");
+    assertEquals(CHOSEN.dotBytes(q, other, 5, dim), four[1], tolerance, why + " lane 1");
+    assertEquals(dot, four[2], tolerance, why + " lane 2");
+    assertEquals(CHOSEN.dotBytes(q, other, 0, dim), four[3], tolerance, why + " lane 3");
   }
 
   @ParameterizedTest
