@@ -17,7 +17,7 @@
 #   --oversampling 1,2,3,5   factors every quantized library is swept with; the best at recall
 #          0.95 is reported   [per bits/dim: >=7: 1,2,3; 4: 1,2,3,5; <=2: 2,3,5,10]
 #   --threads 1,2    build thread counts; the first one's index is searched   [1,2]
-#   --k 10 --ef 10,16,...,512 --warmup-ms 2000 --min-time-ms 500 --build-warmup 2000
+#   --k 10 --ef 10,16,...,1024 --warmup-ms 2000 --min-time-ms 500 --build-warmup 2000
 #   --data-dir DIR (default ../shared/data next to the repo) --cache-dir DIR --seed 42 --queries 1000
 #
 # Steps: build the engine with JDK 17 and install it; build this module with JDK 25 (profile

@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public final class Options {
 
-  static final String DEFAULT_EFS = "10,16,24,32,48,64,96,128,192,256,384,512";
+  static final String DEFAULT_EFS = "10,16,24,32,48,64,96,128,192,256,384,512,768,1024";
 
   private static final Map<String, String> DEFAULTS = new LinkedHashMap<>();
 
