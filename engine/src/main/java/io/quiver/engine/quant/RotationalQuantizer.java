@@ -9,7 +9,6 @@ import io.quiver.engine.vector.VectorValues;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 
 /**
  * Rotational quantization, 1 to 4 bits per dimension with an unbiased inner-product estimator: the
@@ -45,21 +44,17 @@ import java.util.SplittableRandom;
  * gives. It is longer than {@code x} ({@code |f y| = |r| / a}): it reproduces inner products on
  * average, not the vector, and Euclid scores use the stored {@code |r|^2}, not its norm.
  *
- * <p>Parameters layout: {@code bits int32, centroid float32[d], rotation float32[d * d]}
- * (row-major, row {@code i} is the {@code i}-th output coordinate). Code layout: {@code B} bit
- * planes of {@code ceil(d / 64)} longs ({@link BitPlanes}), {@code f float32}, {@code sum(k_i)
- * int32}, and for Euclid {@code |r|^2 float32}.
+ * <p>The rotation {@code P} is a {@link RandomizedHadamard} transform: {@code O(d log d)} per
+ * encoded vector and per query, and nothing stored but its seed.
  *
- * <p>The rotation costs {@code d^2} multiply-adds per encoded vector and per query, and {@code 4
- * d^2} bytes of parameters, so dimensions above {@value #MAX_DIMENSION} are refused.
+ * <p>Parameters layout: {@code bits int32, centroid float32[d], rotation seed int64, rotation
+ * rounds int32}. Code layout: {@code B} bit planes of {@code ceil(d / 64)} longs ({@link
+ * BitPlanes}), {@code f float32}, {@code sum(k_i) int32}, and for Euclid {@code |r|^2 float32}.
  */
 public final class RotationalQuantizer implements VectorQuantizer {
 
   /** Vectors sampled to find the centroid. */
   static final int TRAINING_SAMPLE = 20_000;
-
-  /** The largest dimension a dense rotation is drawn for. */
-  static final int MAX_DIMENSION = 4096;
 
   private static final double[] ERROR_BOUNDS = {0.9, 0.45, 0.25, 0.15};
 
@@ -71,12 +66,13 @@ public final class RotationalQuantizer implements VectorQuantizer {
   private final int bits;
   private final int queryBits;
   private final float[] centroid;
-  private final float[] rotation;
+  private final RandomizedHadamard rotation;
   private final float offset;
   private final int planeBytes;
   private final int codeBytes;
 
-  RotationalQuantizer(VectorSimilarity similarity, int bits, float[] centroid, float[] rotation) {
+  RotationalQuantizer(
+      VectorSimilarity similarity, int bits, float[] centroid, RandomizedHadamard rotation) {
     this.similarity = similarity;
     this.dimension = centroid.length;
     this.bits = bits;
@@ -118,13 +114,6 @@ public final class RotationalQuantizer implements VectorQuantizer {
       throw new IllegalArgumentException("rotational bits must be in [1, 4]; got " + bits);
     }
     int dimension = vectors.dimension();
-    if (dimension > MAX_DIMENSION) {
-      throw new IllegalArgumentException(
-          "rotational quantization draws a dense d x d rotation and supports dimensions up to "
-              + MAX_DIMENSION
-              + "; got "
-              + dimension);
-    }
     int[] sample = Quantizers.sample(vectors.size(), TRAINING_SAMPLE, seed);
     double[] sum = new double[dimension];
     float[] v = new float[dimension];
@@ -138,69 +127,13 @@ public final class RotationalQuantizer implements VectorQuantizer {
     for (int i = 0; i < dimension; i++) {
       centroid[i] = sample.length == 0 ? 0f : (float) (sum[i] / sample.length);
     }
-    return new RotationalQuantizer(similarity, bits, centroid, randomRotation(dimension, seed));
+    return new RotationalQuantizer(
+        similarity, bits, centroid, new RandomizedHadamard(dimension, seed ^ ROTATION_SALT));
   }
 
-  /**
-   * A Haar-random orthogonal matrix, row-major: Gram-Schmidt (twice, in double, which keeps the
-   * rows orthogonal to rounding) of a matrix of seeded standard Gaussians.
-   */
+  /** The rotation drawn for {@code seed}, as a dense row-major matrix (for tests). */
   static float[] randomRotation(int dimension, long seed) {
-    SplittableRandom random = new SplittableRandom(seed ^ ROTATION_SALT);
-    double[][] rows = new double[dimension][];
-    for (int i = 0; i < dimension; i++) {
-      double[] row = new double[dimension];
-      double norm;
-      do {
-        for (int j = 0; j < dimension; j++) {
-          row[j] = gaussian(random);
-        }
-        for (int pass = 0; pass < 2; pass++) {
-          for (int k = 0; k < i; k++) {
-            axpy(-dot(row, rows[k]), rows[k], row);
-          }
-        }
-        norm = Math.sqrt(dot(row, row));
-      } while (!(norm > 1e-6)); // a draw in the span of the rows so far: probability zero
-      for (int j = 0; j < dimension; j++) {
-        row[j] /= norm;
-      }
-      rows[i] = row;
-    }
-    float[] out = new float[dimension * dimension];
-    for (int i = 0; i < dimension; i++) {
-      for (int j = 0; j < dimension; j++) {
-        out[i * dimension + j] = (float) rows[i][j];
-      }
-    }
-    return out;
-  }
-
-  private static double gaussian(SplittableRandom random) {
-    double u = 1.0 - random.nextDouble();
-    double v = random.nextDouble();
-    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-  }
-
-  private static double dot(double[] a, double[] b) {
-    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    int i = 0;
-    for (int bound = a.length & ~3; i < bound; i += 4) {
-      s0 += a[i] * b[i];
-      s1 += a[i + 1] * b[i + 1];
-      s2 += a[i + 2] * b[i + 2];
-      s3 += a[i + 3] * b[i + 3];
-    }
-    for (; i < a.length; i++) {
-      s0 += a[i] * b[i];
-    }
-    return (s0 + s1) + (s2 + s3);
-  }
-
-  private static void axpy(double alpha, double[] x, double[] y) {
-    for (int i = 0; i < y.length; i++) {
-      y[i] += alpha * x[i];
-    }
+    return new RandomizedHadamard(dimension, seed ^ ROTATION_SALT).matrix();
   }
 
   static RotationalQuantizer read(
@@ -209,11 +142,7 @@ public final class RotationalQuantizer implements VectorQuantizer {
     if (similarity == VectorSimilarity.MANHATTAN) {
       throw new CorruptFileException(file, "rotational codes cannot serve distance Manhattan");
     }
-    if (dimension > MAX_DIMENSION) {
-      throw new CorruptFileException(
-          file, "rotational dimension " + dimension + " is above " + MAX_DIMENSION);
-    }
-    long expected = 4 + 4L * dimension + 4L * dimension * dimension;
+    long expected = 4 + 4L * dimension + 12;
     if (in.remaining() != expected) {
       throw new CorruptFileException(
           file, "rotational parameters are " + in.remaining() + " bytes; expected " + expected);
@@ -229,19 +158,14 @@ public final class RotationalQuantizer implements VectorQuantizer {
         throw new CorruptFileException(file, "rotational centroid[" + i + "] is " + centroid[i]);
       }
     }
-    float[] rotation = new float[dimension * dimension];
-    for (int row = 0; row < dimension; row++) {
-      double norm2 = 0;
-      for (int j = row * dimension, end = j + dimension; j < end; j++) {
-        rotation[j] = in.getFloat();
-        norm2 += (double) rotation[j] * rotation[j];
-      }
-      // Orthogonality costs d^3 to check; unit rows (d^2) catch a wrong or garbled matrix.
-      if (!(Math.abs(norm2 - 1) < 1e-3)) {
-        throw new CorruptFileException(
-            file, "rotation row " + row + " has squared norm " + norm2 + "; expected 1");
-      }
+    long rotationSeed = in.getLong();
+    int rounds = in.getInt();
+    if (rounds != RandomizedHadamard.ROUNDS) {
+      throw new CorruptFileException(
+          file,
+          "rotation has " + rounds + " rounds; this reader applies " + RandomizedHadamard.ROUNDS);
     }
+    RandomizedHadamard rotation = new RandomizedHadamard(dimension, rotationSeed);
     return new RotationalQuantizer(similarity, bits, centroid, rotation);
   }
 
@@ -273,15 +197,15 @@ public final class RotationalQuantizer implements VectorQuantizer {
     return centroid[i];
   }
 
-  /** Entry {@code (row, column)} of the rotation. */
-  float rotation(int row, int column) {
-    return rotation[row * dimension + column];
+  /** {@code P v}, for tests. */
+  float[] rotate(float[] v) {
+    float[] out = new float[dimension];
+    rotation.apply(v, out);
+    return out;
   }
 
   private void rotate(float[] v, float[] dst) {
-    for (int row = 0; row < dimension; row++) {
-      dst[row] = ops.dot(rotation, row * dimension, v, 0, dimension);
-    }
+    rotation.apply(v, dst);
   }
 
   @Override
@@ -375,12 +299,13 @@ public final class RotationalQuantizer implements VectorQuantizer {
   public float[] decode(byte[] src, int at, float[] dst) {
     int[] levels = BitPlanes.read(src, at, dimension, bits, new int[dimension]);
     float f = Codes.getFloat(src, at + planeBytes);
-    System.arraycopy(centroid, 0, dst, 0, dimension);
-    for (int row = 0; row < dimension; row++) {
-      float scale = f * (levels[row] - offset);
-      for (int j = 0, base = row * dimension; j < dimension; j++) {
-        dst[j] += scale * rotation[base + j];
-      }
+    float[] y = new float[dimension];
+    for (int i = 0; i < dimension; i++) {
+      y[i] = f * (levels[i] - offset);
+    }
+    rotation.applyTranspose(y, y);
+    for (int i = 0; i < dimension; i++) {
+      dst[i] = centroid[i] + y[i];
     }
     return dst;
   }
@@ -440,7 +365,7 @@ public final class RotationalQuantizer implements VectorQuantizer {
 
   @Override
   public int parametersLength() {
-    return 4 + 4 * dimension + 4 * dimension * dimension;
+    return 4 + 4 * dimension + 12;
   }
 
   @Override
@@ -449,14 +374,13 @@ public final class RotationalQuantizer implements VectorQuantizer {
     for (float v : centroid) {
       out.putFloat(v);
     }
-    for (float v : rotation) {
-      out.putFloat(v);
-    }
+    out.putLong(rotation.seed()).putInt(RandomizedHadamard.ROUNDS);
   }
 
   @Override
   public long parametersHeapBytes() {
-    return 4L * dimension * dimension + 4L * dimension + 64;
+    // The centroid and the rotation's 2 * ROUNDS sign vectors.
+    return 4L * dimension * (1 + 2 * RandomizedHadamard.ROUNDS) + 96;
   }
 
   @Override

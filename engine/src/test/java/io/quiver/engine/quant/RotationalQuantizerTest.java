@@ -210,12 +210,9 @@ class RotationalQuantizerTest extends QuantizerTestCase {
       QuantizedVectors codes = QuantizedVectors.encode(quantizer, vectors, 1);
       RandomVectorScorer scorer = codes.scorer(query);
       // The rotated query is rounded to steps of w; each y_i (at most m) meets half a step.
-      float[] rotated = new float[d];
+      float[] rotated = quantizer.rotate(query);
       float min = Float.MAX_VALUE, max = -Float.MAX_VALUE;
       for (int i = 0; i < d; i++) {
-        for (int j = 0; j < d; j++) {
-          rotated[i] += quantizer.rotation(i, j) * query[j];
-        }
         min = Math.min(min, rotated[i]);
         max = Math.max(max, rotated[i]);
       }
@@ -237,37 +234,55 @@ class RotationalQuantizerTest extends QuantizerTestCase {
   void inconsistentParametersAreRefused() {
     Path file = Path.of("params.qq");
     int d = 3;
-    ByteBuffer good = parametersOf(d, 2, 1f);
+    ByteBuffer good = parametersOf(d, 2, RandomizedHadamard.ROUNDS);
     RotationalQuantizer read =
         assertDoesNotThrow(() -> RotationalQuantizer.read(VectorSimilarity.DOT, d, good, file));
     assertEquals(2, read.bits());
     CorruptFileException bits =
         assertThrows(
             CorruptFileException.class,
-            () -> RotationalQuantizer.read(VectorSimilarity.DOT, d, parametersOf(d, 5, 1f), file));
+            () ->
+                RotationalQuantizer.read(
+                    VectorSimilarity.DOT, d, parametersOf(d, 5, RandomizedHadamard.ROUNDS), file));
     assertTrue(bits.getMessage().contains("bits 5"), bits.getMessage());
-    CorruptFileException row =
+    CorruptFileException rounds =
         assertThrows(
             CorruptFileException.class,
-            () -> RotationalQuantizer.read(VectorSimilarity.DOT, d, parametersOf(d, 1, 2f), file));
-    assertTrue(row.getMessage().contains("rotation row 0"), row.getMessage());
-    assertThrows(
-        CorruptFileException.class,
-        () -> RotationalQuantizer.read(VectorSimilarity.DOT, d + 1, parametersOf(d, 1, 1f), file));
+            () -> RotationalQuantizer.read(VectorSimilarity.DOT, d, parametersOf(d, 1, 7), file));
+    assertTrue(rounds.getMessage().contains("7 rounds"), rounds.getMessage());
     assertThrows(
         CorruptFileException.class,
         () ->
-            RotationalQuantizer.read(VectorSimilarity.MANHATTAN, d, parametersOf(d, 1, 1f), file));
+            RotationalQuantizer.read(
+                VectorSimilarity.DOT, d + 1, parametersOf(d, 1, RandomizedHadamard.ROUNDS), file));
+    assertThrows(
+        CorruptFileException.class,
+        () ->
+            RotationalQuantizer.read(
+                VectorSimilarity.MANHATTAN,
+                d,
+                parametersOf(d, 1, RandomizedHadamard.ROUNDS),
+                file));
   }
 
   @Test
-  void dimensionsAboveTheLimitAreRefused() {
-    float[][] one = new float[1][RotationalQuantizer.MAX_DIMENSION + 1];
-    IllegalArgumentException e =
-        assertThrows(
-            IllegalArgumentException.class,
-            () -> RotationalQuantizer.train(VectorSimilarity.DOT, ArrayVectorValues.of(one), 1, 1));
-    assertTrue(e.getMessage().contains("4097"), e.getMessage());
+  void theStructuredRotationInvertsAndKeepsLengthsAtAnyDimension() {
+    SplittableRandom random = new SplittableRandom(TestData.seed());
+    for (int d : new int[] {1, 2, 3, 64, 65, 768, 1000, 5000}) {
+      RandomizedHadamard rotation = new RandomizedHadamard(d, 9);
+      float[] v = gaussians(random, 1, d)[0];
+      float[] rotated = new float[d];
+      rotation.apply(v, rotated);
+      float[] back = new float[d];
+      rotation.applyTranspose(rotated, back);
+      double norm = 0, rotatedNorm = 0;
+      for (int i = 0; i < d; i++) {
+        norm += (double) v[i] * v[i];
+        rotatedNorm += (double) rotated[i] * rotated[i];
+        assertEquals(v[i], back[i], 1e-4f * Math.max(1, Math.abs(v[i])), "d=" + d + " i=" + i);
+      }
+      assertEquals(norm, rotatedNorm, 1e-4 * norm, "d=" + d);
+    }
   }
 
   @Test
@@ -277,18 +292,14 @@ class RotationalQuantizerTest extends QuantizerTestCase {
     }
   }
 
-  /** Parameters for dimension {@code d}: a zero centroid and {@code scale} times the identity. */
-  private static ByteBuffer parametersOf(int d, int bits, float scale) {
-    ByteBuffer out = ByteBuffer.allocate(4 + 4 * d + 4 * d * d).order(ByteOrder.LITTLE_ENDIAN);
+  /** Parameters for dimension {@code d}: a zero centroid and a rotation of {@code rounds}. */
+  private static ByteBuffer parametersOf(int d, int bits, int rounds) {
+    ByteBuffer out = ByteBuffer.allocate(4 + 4 * d + 12).order(ByteOrder.LITTLE_ENDIAN);
     out.putInt(bits);
     for (int i = 0; i < d; i++) {
       out.putFloat(0f);
     }
-    for (int i = 0; i < d; i++) {
-      for (int j = 0; j < d; j++) {
-        out.putFloat(i == j ? scale : 0f);
-      }
-    }
+    out.putLong(12345L).putInt(rounds);
     return out.flip();
   }
 
