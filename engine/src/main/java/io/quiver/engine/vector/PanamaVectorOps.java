@@ -268,6 +268,28 @@ final class PanamaVectorOps implements VectorOps {
   }
 
   @Override
+  public float dotNibbles(float[] q, byte[] codes, int offset, int blocks) {
+    if (LANES > 16) {
+      return PlainVectorOps.INSTANCE.dotNibbles(q, codes, offset, blocks);
+    }
+    FloatVector lo = FloatVector.zero(SPECIES);
+    FloatVector hi = FloatVector.zero(SPECIES);
+    for (int b = 0; b < blocks; b++) {
+      int base = 32 * b;
+      for (int h = 0; h < 16; h += LANES) {
+        ByteVector packed = ByteVector.fromArray(BYTE_SPECIES, codes, offset + 16 * b + h);
+        FloatVector low = (FloatVector) packed.and((byte) 0x0F).castShape(SPECIES, 0);
+        FloatVector high =
+            (FloatVector)
+                packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).castShape(SPECIES, 0);
+        lo = low.fma(FloatVector.fromArray(SPECIES, q, base + h), lo);
+        hi = high.fma(FloatVector.fromArray(SPECIES, q, base + 16 + h), hi);
+      }
+    }
+    return lo.add(hi).reduceLanes(VectorOperators.ADD);
+  }
+
+  @Override
   public float manhattanBytes(float[] q, float[] scale, byte[] codes, int offset, int length) {
     int i = 0;
     float sum = 0;

@@ -140,6 +140,20 @@ final class PlainVectorOps implements VectorOps {
   }
 
   @Override
+  public float dotNibbles(float[] q, byte[] codes, int offset, int blocks) {
+    float lo = 0, hi = 0;
+    for (int b = 0; b < blocks; b++) {
+      int base = 32 * b;
+      for (int j = 0; j < 16; j++) {
+        int packed = codes[offset + 16 * b + j];
+        lo += q[base + j] * (packed & 0x0F);
+        hi += q[base + 16 + j] * ((packed >>> 4) & 0x0F);
+      }
+    }
+    return lo + hi;
+  }
+
+  @Override
   public float manhattanBytes(float[] q, float[] scale, byte[] codes, int offset, int length) {
     float sum = 0;
     for (int i = 0; i < length; i++) {

@@ -75,6 +75,13 @@ public interface VectorOps {
       float[] out);
 
   /**
+   * The dot product of a float query with unsigned 4-bit codes packed in 32-dimension blocks of 16
+   * bytes: byte {@code j} of block {@code b} holds dimension {@code 32b + j} in its low nibble and
+   * {@code 32b + 16 + j} in its high nibble. {@code q} holds {@code 32 * blocks} values.
+   */
+  float dotNibbles(float[] q, byte[] codes, int offset, int blocks);
+
+  /**
    * {@code sum(scale[i] * |q[i] - codes[offset + i]|)} over signed byte codes: the L1 distance of a
    * query (already mapped into code units) to a scalar-quantized vector.
    */

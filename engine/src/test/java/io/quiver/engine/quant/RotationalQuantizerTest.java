@@ -216,14 +216,23 @@ class RotationalQuantizerTest extends QuantizerTestCase {
         min = Math.min(min, rotated[i]);
         max = Math.max(max, rotated[i]);
       }
-      double w = (max - min) / ((1 << RotationalQuantizer.queryBits(bits)) - 1);
+      int queryBits = RotationalQuantizer.queryBits(bits);
+      double w =
+          queryBits == RotationalQuantizer.FLOAT_QUERY ? 0 : (max - min) / ((1 << queryBits) - 1);
       double m = ((1 << bits) - 1) / 2.0;
       float[] decoded = new float[d];
       for (int ord = 0; ord < data.length; ord++) {
         codes.decode(ord, decoded);
         float f =
-            Codes.getFloat(codes.chunkOf(ord), codes.offsetOf(ord) + BitPlanes.bytes(d, bits));
-        double bound = Math.abs(f) * m * d * w / 2 + 1e-3 * Math.abs(dot(decoded, query));
+            Codes.getFloat(
+                codes.chunkOf(ord),
+                codes.offsetOf(ord) + (bits == 4 ? Nibbles.bytes(d) : BitPlanes.bytes(d, bits)));
+        // Plus float rounding, relative to the magnitudes summed (not to a dot that may be ~0).
+        double bound =
+            Math.abs(f) * m * d * w / 2
+                + 1e-3 * Math.abs(dot(decoded, query))
+                + 1e-5
+                    * (Math.abs(f) * m * norm(query) * Math.sqrt(d) + norm(query) * norm(decoded));
         double error = scorer.score(ord) - dot(decoded, query);
         assertTrue(Math.abs(error) <= bound, "bits=" + bits + " ord " + ord + ": " + error);
       }

@@ -91,6 +91,29 @@ class VectorOpsTest {
   }
 
   @ParameterizedTest
+  @ValueSource(ints = {1, 2, 3, 24})
+  void nibbleKernelAgreesWithExactSums(int blocks) {
+    SplittableRandom random = new SplittableRandom(TestData.seed() + blocks);
+    int offset = random.nextInt(5);
+    byte[] codes = new byte[offset + 16 * blocks];
+    for (int i = 0; i < codes.length; i++) {
+      codes[i] = (byte) random.nextInt(256);
+    }
+    float[] q = randomArray(random, 32 * blocks);
+    double exact = 0, magnitude = 0;
+    for (int b = 0; b < blocks; b++) {
+      for (int j = 0; j < 16; j++) {
+        int packed = codes[offset + 16 * b + j] & 0xFF;
+        exact += q[32 * b + j] * (packed & 0x0F) + q[32 * b + 16 + j] * (packed >>> 4);
+        magnitude += 15 * (Math.abs(q[32 * b + j]) + Math.abs(q[32 * b + 16 + j]));
+      }
+    }
+    float tolerance = (float) (1e-6 * 32 * blocks * Math.max(1, magnitude));
+    assertEquals(exact, PLAIN.dotNibbles(q, codes, offset, blocks), tolerance);
+    assertEquals(exact, CHOSEN.dotNibbles(q, codes, offset, blocks), tolerance, CHOSEN.name());
+  }
+
+  @ParameterizedTest
   @ValueSource(ints = {1, 7, 16, 129, 1021})
   void fourWayKernelsEqualFourSingleCalls(int dim) {
     SplittableRandom random = new SplittableRandom(TestData.seed() + dim);
