@@ -17,13 +17,15 @@ import java.util.regex.Pattern;
  *       inner product;
  *   <li>{@code gmm-<n>-<dim>[-l2|-dot]}: {@code n} points (suffix {@code k} or {@code m} allowed)
  *       from a seeded {@link GaussianMixture}; L2 by default when {@code dim < 512}, otherwise
- *       inner product over unit-length vectors. Ground truth is computed once and cached.
+ *       inner product over unit-length vectors; {@code -spec} gives the noise a decaying spectrum
+ *       like real embeddings' (see {@link GaussianMixture}). Ground truth is computed once and
+ *       cached.
  * </ul>
  */
 public final class DatasetCatalog {
 
   private static final Pattern GMM =
-      Pattern.compile("gmm-(\\d+)([km]?)-(\\d+)(?:-(l2|dot))?", Pattern.CASE_INSENSITIVE);
+      Pattern.compile("gmm-(\\d+)([km]?)-(\\d+)(?:-(l2|dot))?(-spec)?", Pattern.CASE_INSENSITIVE);
 
   /** The ground-truth depth computed for generated datasets. */
   public static final int GENERATED_DEPTH = 100;
@@ -55,8 +57,8 @@ public final class DatasetCatalog {
     return new IllegalArgumentException(
         "unknown dataset '"
             + name
-            + "'; expected sift5k, cohere1k or gmm-<n>-<dim>[-l2|-dot]"
-            + " (for example gmm-20k-128 or gmm-200k-768-dot)");
+            + "'; expected sift5k, cohere1k or gmm-<n>-<dim>[-l2|-dot][-spec]"
+            + " (for example gmm-20k-128, gmm-200k-768-dot or gmm-200k-768-spec)");
   }
 
   public Dataset load(String name) throws IOException {
@@ -123,19 +125,24 @@ public final class DatasetCatalog {
     Metric metric =
         m.group(4) != null ? Metric.parse(m.group(4)) : dim < 512 ? Metric.L2 : Metric.DOT;
     boolean normalize = metric == Metric.DOT;
-    GaussianMixture mixture = new GaussianMixture(seed, dim, components, normalize);
+    boolean spectrum = m.group(5) != null;
+    GaussianMixture mixture =
+        spectrum
+            ? GaussianMixture.withSpectrum(seed, dim, components, normalize)
+            : new GaussianMixture(seed, dim, components, normalize);
     float[][] base = mixture.base((int) n);
     float[][] queries = mixture.queries(generatedQueries);
     int depth = (int) Math.min(GENERATED_DEPTH, n);
     String key =
         String.format(
             Locale.ROOT,
-            "gmm-v%d-s%d-n%d-d%d-%s-c%d-q%d-k%d",
+            "gmm-v%d-s%d-n%d-d%d-%s%s-c%d-q%d-k%d",
             GaussianMixture.VERSION,
             seed,
             n,
             dim,
             metric.label(),
+            spectrum ? "-spec" : "",
             components,
             generatedQueries,
             depth);
@@ -149,7 +156,8 @@ public final class DatasetCatalog {
     String description =
         String.format(
             Locale.ROOT,
-            "Gaussian mixture, %d components, seed %d, %s%s, %d queries from the same mixture",
+            "Gaussian mixture%s, %d components, seed %d, %s%s, %d queries from the same mixture",
+            spectrum ? " with a 1/j noise spectrum" : "",
             components,
             seed,
             metric.label(),

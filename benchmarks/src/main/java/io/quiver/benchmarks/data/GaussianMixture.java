@@ -9,6 +9,13 @@ import java.util.stream.IntStream;
  * Gaussian noise. Base points and queries come from the same mixture but from different random
  * streams, so no query is a base point.
  *
+ * <p>With a decaying spectrum ({@link #withSpectrum}), the noise of dimension {@code j} has
+ * standard deviation {@code spread * s_j}, {@code s_j ~ (j + 1)^(-1/2)} scaled so that the mean
+ * variance stays 1: the eigenvalues fall off like {@code 1 / j}, as those of real text embeddings
+ * roughly do, so the data has a low intrinsic dimension. Without it the noise is isotropic and
+ * full-rank, a worst case in which the distances within a cluster concentrate. The decay is along
+ * the coordinate axes (the centres are isotropic, so it is not aligned with them).
+ *
  * <p>Point {@code i} depends only on (seed, stream, i): generation may run in parallel and the
  * result is the same on every JDK, since the Gaussian sampler is written here (Box-Muller over
  * {@link SplittableRandom#nextDouble()}, whose algorithm is specified) rather than taken from the
@@ -28,8 +35,20 @@ public final class GaussianMixture {
   private final float[][] centres;
   private final float[] spreads;
   private final double[] cumulativeWeights;
+  private final float[] noiseScale;
 
   public GaussianMixture(long seed, int dim, int components, boolean normalize) {
+    this(seed, dim, components, normalize, false);
+  }
+
+  /** A mixture whose noise has a decaying spectrum (see the class javadoc). */
+  public static GaussianMixture withSpectrum(
+      long seed, int dim, int components, boolean normalize) {
+    return new GaussianMixture(seed, dim, components, normalize, true);
+  }
+
+  private GaussianMixture(
+      long seed, int dim, int components, boolean normalize, boolean decayingSpectrum) {
     if (dim <= 0) {
       throw new IllegalArgumentException("dimension must be > 0; got " + dim);
     }
@@ -58,6 +77,14 @@ public final class GaussianMixture {
     for (int c = 0; c < components; c++) {
       cumulativeWeights[c] /= total;
     }
+    this.noiseScale = new float[dim];
+    double harmonic = 0;
+    for (int d = 0; d < dim; d++) {
+      harmonic += 1.0 / (d + 1);
+    }
+    for (int d = 0; d < dim; d++) {
+      noiseScale[d] = decayingSpectrum ? (float) Math.sqrt(dim / harmonic / (d + 1)) : 1f;
+    }
   }
 
   /** {@code n} base points. */
@@ -85,7 +112,7 @@ public final class GaussianMixture {
     float[] v = new float[dim];
     double norm = 0;
     for (int d = 0; d < dim; d++) {
-      v[d] = centre[d] + spread * (float) gaussian(rng);
+      v[d] = centre[d] + spread * noiseScale[d] * (float) gaussian(rng);
       norm += (double) v[d] * v[d];
     }
     if (normalize && norm > 0) {

@@ -25,6 +25,37 @@ class GaussianMixtureTest {
   }
 
   @Test
+  void decayingSpectrumConcentratesTheNoiseInTheFirstDimensions() {
+    int dim = 64;
+    float[][] iso = new GaussianMixture(7, dim, 1, false).base(4000);
+    float[][] spec = GaussianMixture.withSpectrum(7, dim, 1, false).base(4000);
+    double[] isoVar = variances(iso, dim);
+    double[] specVar = variances(spec, dim);
+    // One component, so the variance per dimension is the noise's: spread^2 * s_j^2.
+    assertTrue(specVar[0] > 8 * specVar[dim - 1], specVar[0] + " vs " + specVar[dim - 1]);
+    assertEquals(isoVar[0], isoVar[dim - 1], 0.35 * isoVar[0]);
+    double isoMean = Arrays.stream(isoVar).average().orElseThrow();
+    double specMean = Arrays.stream(specVar).average().orElseThrow();
+    assertEquals(isoMean, specMean, 0.1 * isoMean, "the spectrum keeps the total noise energy");
+  }
+
+  private static double[] variances(float[][] points, int dim) {
+    double[] mean = new double[dim];
+    double[] var = new double[dim];
+    for (float[] p : points) {
+      for (int j = 0; j < dim; j++) {
+        mean[j] += p[j] / (double) points.length;
+      }
+    }
+    for (float[] p : points) {
+      for (int j = 0; j < dim; j++) {
+        var[j] += (p[j] - mean[j]) * (p[j] - mean[j]) / points.length;
+      }
+    }
+    return var;
+  }
+
+  @Test
   void prefixIsStableAcrossSizes() {
     float[][] small = new GaussianMixture(7, 16, 8, false).base(10);
     float[][] large = new GaussianMixture(7, 16, 8, false).base(1000);
