@@ -130,18 +130,8 @@ public final class HnswIndex {
     if (ef < k) {
       throw new IllegalArgumentException("ef must be >= k; got ef=" + ef + ", k=" + k);
     }
-    float[] q = prepareQuery(query);
-    if (graph.size() <= config.fullScanThreshold()) {
-      return exact(q, k, accept);
-    }
-    if (graph.size() == 0) {
-      return SearchResults.empty();
-    }
-    HnswGraphSearcher searcher = searchers.get();
-    long before = searcher.visitedCount();
-    searcher.search(
-        vectors.scorer(similarity, q), graph, ef, accept == AcceptOrds.ALL ? null : accept);
-    return SearchResults.fromMinHeap(searcher.results, k, searcher.visitedCount() - before);
+    // The float vectors, whether or not codes are attached.
+    return search(query, k, new SearchParams(ef, false, true, true, 1.0), accept);
   }
 
   /**

@@ -106,18 +106,8 @@ public final class ProductQuantizer implements VectorQuantizer {
     int dimension = vectors.dimension();
     int[] sample = Quantizers.sample(vectors.size(), TRAINING_SAMPLE, seed);
     int n = sample.length;
+    float[] mean = Quantizers.sampleMean(vectors, sample);
     float[] v = new float[dimension];
-    double[] sums = new double[dimension];
-    for (int ord : sample) {
-      vectors.vector(ord, v);
-      for (int i = 0; i < dimension; i++) {
-        sums[i] += v[i];
-      }
-    }
-    float[] mean = new float[dimension];
-    for (int i = 0; n > 0 && i < dimension; i++) {
-      mean[i] = (float) (sums[i] / n);
-    }
 
     int subspaces = subspaces(dimension, compression);
     int[] starts = starts(dimension, subspaces);

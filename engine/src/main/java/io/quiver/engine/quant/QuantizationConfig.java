@@ -83,7 +83,7 @@ public sealed interface QuantizationConfig
 
     @Override
     public VectorQuantizer train(VectorSimilarity similarity, VectorValues vectors, long seed) {
-      return Quantizers.trainBinary(similarity, vectors, bits, queryEncoding, seed);
+      return BinaryQuantizer.train(similarity, vectors, bits, queryEncoding, seed);
     }
 
     @Override
@@ -117,7 +117,7 @@ public sealed interface QuantizationConfig
 
     @Override
     public VectorQuantizer train(VectorSimilarity similarity, VectorValues vectors, long seed) {
-      return Quantizers.trainProduct(similarity, vectors, compression, seed);
+      return ProductQuantizer.train(similarity, vectors, compression, seed);
     }
 
     @Override
@@ -144,7 +144,7 @@ public sealed interface QuantizationConfig
 
     @Override
     public VectorQuantizer train(VectorSimilarity similarity, VectorValues vectors, long seed) {
-      return Quantizers.trainRotational(similarity, vectors, bits, seed);
+      return RotationalQuantizer.train(similarity, vectors, bits, seed);
     }
 
     @Override

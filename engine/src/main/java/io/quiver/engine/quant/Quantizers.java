@@ -8,35 +8,10 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
 
-/** Training entry points and the file-reading dispatch shared by the quantizers. */
+/** Sampling and the file-reading dispatch shared by the quantizers. */
 public final class Quantizers {
 
   private Quantizers() {}
-
-  /** Trains the quantizer {@code config} describes on {@code vectors} (prepared). */
-  public static VectorQuantizer train(
-      QuantizationConfig config, VectorSimilarity similarity, VectorValues vectors, long seed) {
-    return config.train(similarity, vectors, seed);
-  }
-
-  static VectorQuantizer trainBinary(
-      VectorSimilarity similarity,
-      VectorValues vectors,
-      int bits,
-      QuantizationConfig.QueryEncoding queryEncoding,
-      long seed) {
-    return BinaryQuantizer.train(similarity, vectors, bits, queryEncoding, seed);
-  }
-
-  static VectorQuantizer trainProduct(
-      VectorSimilarity similarity, VectorValues vectors, int compression, long seed) {
-    return ProductQuantizer.train(similarity, vectors, compression, seed);
-  }
-
-  static VectorQuantizer trainRotational(
-      VectorSimilarity similarity, VectorValues vectors, int bits, long seed) {
-    return RotationalQuantizer.train(similarity, vectors, bits, seed);
-  }
 
   /** Rebuilds a quantizer from the parameters {@link VectorQuantizer#writeParameters} wrote. */
   static VectorQuantizer readParameters(
@@ -62,6 +37,24 @@ public final class Quantizers {
     } catch (java.nio.BufferUnderflowException e) {
       throw new CorruptFileException(file, kind.configName() + " parameters are truncated");
     }
+  }
+
+  /** The mean of the vectors at {@code sample} (zeros for an empty sample). */
+  static float[] sampleMean(VectorValues vectors, int[] sample) {
+    int dimension = vectors.dimension();
+    double[] sums = new double[dimension];
+    float[] v = new float[dimension];
+    for (int ord : sample) {
+      vectors.vector(ord, v);
+      for (int i = 0; i < dimension; i++) {
+        sums[i] += v[i];
+      }
+    }
+    float[] mean = new float[dimension];
+    for (int i = 0; sample.length > 0 && i < dimension; i++) {
+      mean[i] = (float) (sums[i] / sample.length);
+    }
+    return mean;
   }
 
   /**

@@ -121,18 +121,7 @@ public final class RotationalQuantizer implements VectorQuantizer {
     }
     int dimension = vectors.dimension();
     int[] sample = Quantizers.sample(vectors.size(), TRAINING_SAMPLE, seed);
-    double[] sum = new double[dimension];
-    float[] v = new float[dimension];
-    for (int ord : sample) {
-      vectors.vector(ord, v);
-      for (int i = 0; i < dimension; i++) {
-        sum[i] += v[i];
-      }
-    }
-    float[] centroid = new float[dimension];
-    for (int i = 0; i < dimension; i++) {
-      centroid[i] = sample.length == 0 ? 0f : (float) (sum[i] / sample.length);
-    }
+    float[] centroid = Quantizers.sampleMean(vectors, sample);
     return new RotationalQuantizer(
         similarity, bits, centroid, new RandomizedHadamard(dimension, seed ^ ROTATION_SALT));
   }
