@@ -4,7 +4,6 @@ import io.quiver.engine.quant.QuantizedVectors;
 import io.quiver.engine.store.AtomicFileWriter;
 import io.quiver.engine.store.CorruptFileException;
 import io.quiver.engine.store.MappedFile;
-import io.quiver.engine.vector.RandomVectorScorer;
 import io.quiver.engine.vector.VectorOps;
 import io.quiver.engine.vector.VectorOpsProvider;
 import io.quiver.engine.vector.VectorSimilarity;
@@ -33,7 +32,6 @@ public final class HnswIndex {
 
   public static final String FORMAT = "quiver.hnsw";
   public static final int VERSION = 1;
-  private static final int EXACT_BLOCK = 256;
 
   private final VectorValues vectors;
   private final VectorSimilarity similarity;
@@ -191,26 +189,7 @@ public final class HnswIndex {
   }
 
   private SearchResults exact(float[] q, int k, AcceptOrds accept) {
-    RandomVectorScorer scorer = vectors.scorer(similarity, q);
-    NeighborQueue top = new NeighborQueue(k, false);
-    int[] ords = new int[EXACT_BLOCK];
-    float[] scores = new float[EXACT_BLOCK];
-    int size = graph.size();
-    long visited = 0;
-    for (int start = 0; start < size; start += EXACT_BLOCK) {
-      int n = 0;
-      for (int ord = start, end = Math.min(size, start + EXACT_BLOCK); ord < end; ord++) {
-        if (accept.accept(ord)) {
-          ords[n++] = ord;
-        }
-      }
-      scorer.bulkScore(ords, scores, n);
-      visited += n;
-      for (int i = 0; i < n; i++) {
-        top.insertWithOverflow(ords[i], scores[i], k);
-      }
-    }
-    return SearchResults.fromMinHeap(top, k, visited);
+    return ExactSearch.search(vectors.scorer(similarity, q), k, graph.size(), accept);
   }
 
   private static void checkK(int k) {

@@ -161,6 +161,66 @@ public final class FileFormat {
   }
 
   /**
+   * Checks the header and the whole-file CRC of {@code file} by streaming it through {@code ch},
+   * without mapping or loading it: for files too large to map in one piece that are then read
+   * piecewise (payload blocks).
+   */
+  public static Header checkStreaming(
+      java.nio.channels.FileChannel ch,
+      Path file,
+      String formatName,
+      int minVersion,
+      int maxVersion)
+      throws java.io.IOException {
+    long size = ch.size();
+    int headLength = headerLength(formatName) + FOOTER_LENGTH;
+    if (size < headLength) {
+      throw new CorruptFileException(
+          file, "file is truncated: " + size + " bytes is shorter than header + footer");
+    }
+    ByteBuffer head = ByteBuffer.allocate(headLength).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(ch, head, 0, file);
+    head.flip();
+    Header header = checkHeader(head, file, formatName, minVersion, maxVersion, null);
+    ByteBuffer footer = ByteBuffer.allocate(FOOTER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+    readFully(ch, footer, size - FOOTER_LENGTH, file);
+    if (footer.getInt(0) != FOOTER_MAGIC || footer.getInt(4) != ALGORITHM_CRC32) {
+      throw new CorruptFileException(file, "footer is missing or damaged (file truncated?)");
+    }
+    CRC32 crc = new CRC32();
+    ByteBuffer buf = ByteBuffer.allocate(1 << 20);
+    long covered = size - 8;
+    for (long pos = 0; pos < covered; ) {
+      buf.clear().limit((int) Math.min(buf.capacity(), covered - pos));
+      readFully(ch, buf, pos, file);
+      buf.flip();
+      pos += buf.remaining();
+      crc.update(buf);
+    }
+    if (crc.getValue() != footer.getLong(8)) {
+      throw new CorruptFileException(
+          file,
+          String.format(
+              "checksum mismatch: footer says 0x%08x, content is 0x%08x",
+              footer.getLong(8), crc.getValue()));
+    }
+    return header;
+  }
+
+  /** Reads {@code dst.remaining()} bytes at {@code position}, or fails naming the file. */
+  public static void readFully(
+      java.nio.channels.FileChannel ch, ByteBuffer dst, long position, Path file)
+      throws java.io.IOException {
+    while (dst.hasRemaining()) {
+      int n = ch.read(dst, position);
+      if (n < 0) {
+        throw new CorruptFileException(file, "unexpected end of file at byte " + position);
+      }
+      position += n;
+    }
+  }
+
+  /**
    * Appends the footer, checksumming everything written to {@code crc} so far plus the footer head.
    */
   static void writeFooter(ByteBuffer out, CRC32 crc) {

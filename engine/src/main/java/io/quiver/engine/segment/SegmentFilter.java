@@ -1,0 +1,25 @@
+package io.quiver.engine.segment;
+
+import io.quiver.engine.hnsw.AcceptOrds;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * A payload filter resolved against one segment: the per-offset test, the exact candidate offsets
+ * when the payload indexes resolve the whole filter, and the estimated number of matches the
+ * segment uses to choose between a scan of the candidates and a filtered graph search.
+ *
+ * @param accept the exact per-offset test (deleted points are the segment's business)
+ * @param candidates every offset that passes, or null when the indexes cannot list them
+ * @param expectedMatches the estimated number of offsets that pass
+ */
+public record SegmentFilter(AcceptOrds accept, RoaringBitmap candidates, long expectedMatches) {
+
+  /** No filter: every offset passes. */
+  public static SegmentFilter none(int size) {
+    return new SegmentFilter(AcceptOrds.ALL, null, size);
+  }
+
+  public boolean isNone() {
+    return accept == AcceptOrds.ALL;
+  }
+}
