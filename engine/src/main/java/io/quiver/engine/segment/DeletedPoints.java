@@ -5,7 +5,7 @@ import io.quiver.engine.store.CorruptFileException;
 import io.quiver.engine.store.StreamingFileReader;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -29,7 +29,7 @@ public final class DeletedPoints {
   private volatile AtomicLongArray words;
   private volatile int size;
   private int count;
-  private final Map<Integer, Long> sinceCheckpoint = new HashMap<>();
+  private final Map<Integer, Long> sinceCheckpoint = new ConcurrentHashMap<>();
 
   public DeletedPoints(int size) {
     this.size = size;
@@ -99,7 +99,7 @@ public final class DeletedPoints {
 
   /** The deletes newer than {@code sequence}, offset to sequence. Writer thread only. */
   public Map<Integer, Long> deletesAfter(long sequence) {
-    Map<Integer, Long> out = new HashMap<>();
+    Map<Integer, Long> out = new java.util.HashMap<>();
     sinceCheckpoint.forEach(
         (offset, seq) -> {
           if (seq > sequence) {

@@ -60,11 +60,21 @@ public final class SegmentBuilder {
       CollectionConfig config,
       List<SegmentMeta.IndexedField> payloadIndexes,
       int threads) {
+    this(dir, config, payloadIndexes, threads, SegmentId.random());
+  }
+
+  /** As above, with the segment's id chosen by the caller (it names the directory). */
+  public SegmentBuilder(
+      Path dir,
+      CollectionConfig config,
+      List<SegmentMeta.IndexedField> payloadIndexes,
+      int threads,
+      SegmentId id) {
     this.dir = dir;
     this.config = config;
     this.payloadIndexes = List.copyOf(payloadIndexes);
     this.threads = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    this.id = SegmentId.random();
+    this.id = id;
     config
         .vectors()
         .forEach((name, params) -> vectors.put(name, new ArrayVectorValues(params.size(), 1024)));

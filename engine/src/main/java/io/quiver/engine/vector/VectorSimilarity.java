@@ -64,6 +64,35 @@ public enum VectorSimilarity {
     return this == COSINE;
   }
 
+  /**
+   * The score a user sees for an internal score (higher internal is always better): the dot
+   * product for Dot and Cosine, the distance for Euclid and Manhattan, as Qdrant reports them.
+   */
+  public float apiScore(float internal) {
+    switch (this) {
+      case EUCLID:
+        return (float) Math.sqrt(Math.max(0f, -internal));
+      case MANHATTAN:
+        return -internal;
+      default:
+        return internal;
+    }
+  }
+
+  /**
+   * Whether a result of internal score {@code internal} passes Qdrant's {@code score_threshold}:
+   * at least the threshold for Dot and Cosine, at most it for the distances.
+   */
+  public boolean passes(float internal, float threshold) {
+    switch (this) {
+      case EUCLID:
+      case MANHATTAN:
+        return apiScore(internal) <= threshold;
+      default:
+        return internal >= threshold;
+    }
+  }
+
   /** Scores {@code a[aOffset..]} against {@code b[bOffset..]} over {@code length} dimensions. */
   public float score(VectorOps ops, float[] a, int aOffset, float[] b, int bOffset, int length) {
     switch (this) {
