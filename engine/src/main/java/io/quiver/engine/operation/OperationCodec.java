@@ -59,7 +59,10 @@ public final class OperationCodec {
     } else if (op instanceof Operation.DeletePoints d) {
       out.u8(DELETE_POINTS).selector(d.selector());
     } else if (op instanceof Operation.SetPayload s) {
-      out.u8(SET_PAYLOAD).selector(s.selector()).json(s.payload()).str(s.key() == null ? "" : s.key());
+      out.u8(SET_PAYLOAD)
+          .selector(s.selector())
+          .json(s.payload())
+          .str(s.key() == null ? "" : s.key());
     } else if (op instanceof Operation.OverwritePayload o) {
       out.u8(OVERWRITE_PAYLOAD).selector(o.selector()).json(o.payload());
     } else if (op instanceof Operation.DeletePayload d) {

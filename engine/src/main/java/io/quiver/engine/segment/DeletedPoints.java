@@ -5,9 +5,9 @@ import io.quiver.engine.store.CorruptFileException;
 import io.quiver.engine.store.StreamingFileReader;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**

@@ -22,9 +22,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * optimizer turns it into an indexed immutable segment past the indexing threshold). Its contents
  * are durable through the log, not through files of its own.
  *
- * <p>One writer (the shard) appends and updates; searches run concurrently. A point becomes
- * visible to readers when {@link #published} moves past its offset (a volatile write after its
- * vectors, id and payload are in place). Payloads are replaced, never modified in place.
+ * <p>One writer (the shard) appends and updates; searches run concurrently. A point becomes visible
+ * to readers when {@link #published} moves past its offset (a volatile write after its vectors, id
+ * and payload are in place). Payloads are replaced, never modified in place.
  */
 public final class MutableSegment implements Segment {
 
@@ -168,7 +168,10 @@ public final class MutableSegment implements Segment {
     var scorer = values.scorer(p.distance(), q);
     if (filter.candidates() != null) {
       return ExactSearch.search(
-          scorer, k, ImmutableSegment.iterate(filter.candidates().getIntIterator()), ord -> ord < size && accept.accept(ord));
+          scorer,
+          k,
+          ImmutableSegment.iterate(filter.candidates().getIntIterator()),
+          ord -> ord < size && accept.accept(ord));
     }
     return ExactSearch.search(scorer, k, size, accept);
   }

@@ -35,21 +35,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One shard on one machine: immutable segments plus one mutable segment, changed only by
- * operations applied in sequence order through {@link #apply} — from the shard's own WAL ({@link
- * #submit}) or from an external log such as Raft (opened with the WAL off) — and searched across
- * all segments at once.
+ * One shard on one machine: immutable segments plus one mutable segment, changed only by operations
+ * applied in sequence order through {@link #apply} — from the shard's own WAL ({@link #submit}) or
+ * from an external log such as Raft (opened with the WAL off) — and searched across all segments at
+ * once.
  *
  * <p>Guarantees:
  *
  * <ul>
- *   <li>Applying is deterministic: the same operations give the same points, payloads and
- *       versions (a point's version is the sequence that last wrote it).
+ *   <li>Applying is deterministic: the same operations give the same points, payloads and versions
+ *       (a point's version is the sequence that last wrote it).
  *   <li>A point is live in at most one segment. Updating a point outside the mutable segment
  *       deletes it there and re-inserts it into the mutable segment (copy on write).
  *   <li>{@link #checkpointSequence()} only moves when the files on disk hold every operation up to
- *       it; recovery replays the log after it. An operation that cannot be applied halts the
- *       shard instead of being skipped.
+ *       it; recovery replays the log after it. An operation that cannot be applied halts the shard
+ *       instead of being skipped.
  *   <li>Searches run concurrently with writes and never see a segment swap half done.
  * </ul>
  */
@@ -101,7 +101,8 @@ public final class LocalShard implements Closeable {
       for (ShardState.SegmentRef ref : state.segments()) {
         Path segDir = dir.resolve(ref.dir());
         opened.add(
-            ImmutableSegment.open(segDir, ref.deleted() == null ? null : segDir.resolve(ref.deleted())));
+            ImmutableSegment.open(
+                segDir, ref.deleted() == null ? null : segDir.resolve(ref.deleted())));
       }
       removeUnlisted(dir, state);
       if (ownWal) {
@@ -203,8 +204,8 @@ public final class LocalShard implements Closeable {
   // ---------------------------------------------------------------- writes
 
   /**
-   * Validates {@code op}, logs it in the shard's WAL, applies it, and with {@code wait} returns only
-   * once it is durable. Returns its sequence. A rejected operation leaves no trace.
+   * Validates {@code op}, logs it in the shard's WAL, applies it, and with {@code wait} returns
+   * only once it is durable. Returns its sequence. A rejected operation leaves no trace.
    */
   public long submit(Operation op, boolean wait) throws IOException {
     if (wal == null) {
@@ -386,7 +387,12 @@ public final class LocalShard implements Closeable {
       List<Hit> hits = new ArrayList<>();
       for (Segment s : readable()) {
         SearchResults r =
-            s.search(request.vector(), request.query(), k, request.params(), SegmentFilter.none(s.size()));
+            s.search(
+                request.vector(),
+                request.query(),
+                k,
+                request.params(),
+                SegmentFilter.none(s.size()));
         for (int i = 0; i < r.size(); i++) {
           hits.add(new Hit(s, r.ord(i), r.score(i)));
         }
@@ -574,7 +580,9 @@ public final class LocalShard implements Closeable {
         deleted = "deleted-" + sequence + ".qv";
         imm.deleted().checkpoint(imm.dir().resolve(deleted), imm.id().bytes(), sequence);
       }
-      refs.add(new ShardState.SegmentRef(dir.relativize(imm.dir()).toString().replace('\\', '/'), deleted));
+      refs.add(
+          new ShardState.SegmentRef(
+              dir.relativize(imm.dir()).toString().replace('\\', '/'), deleted));
     }
     new ShardState(sequence, refs, indexes).write(dir);
     checkpointSequence = sequence;

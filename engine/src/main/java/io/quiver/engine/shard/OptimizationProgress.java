@@ -11,4 +11,9 @@ package io.quiver.engine.shard;
  * @param finishedAtMillis when it finished, or 0 while it runs
  */
 public record OptimizationProgress(
-    String kind, long points, long done, String stage, long startedAtMillis, long finishedAtMillis) {}
+    String kind,
+    long points,
+    long done,
+    String stage,
+    long startedAtMillis,
+    long finishedAtMillis) {}

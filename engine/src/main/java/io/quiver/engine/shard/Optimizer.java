@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  *       the shard checkpoints at F;
  *   <li><b>vacuum</b>: a segment with more than {@code deleted_threshold} of its points deleted is
  *       rebuilt from its live points;
- *   <li><b>merge</b>: while there are more than {@code default_segment_number} immutable
- *       segments, the two smallest are merged.
+ *   <li><b>merge</b>: while there are more than {@code default_segment_number} immutable segments,
+ *       the two smallest are merged.
  * </ol>
  *
  * Vacuum and merge build from points live as of the current checkpoint sequence C and carry the
@@ -208,8 +208,7 @@ public final class Optimizer implements Closeable {
   }
 
   /** Builds one immutable segment from the points of {@code sources} live as of {@code asOf}. */
-  private ImmutableSegment build(List<Segment> sources, long asOf, String kind)
-      throws IOException {
+  private ImmutableSegment build(List<Segment> sources, long asOf, String kind) throws IOException {
     long started = System.currentTimeMillis();
     List<int[]> live = new ArrayList<>();
     long total = 0;
@@ -312,7 +311,12 @@ public final class Optimizer implements Closeable {
     }
     OptimizationProgress done =
         new OptimizationProgress(
-            p.kind(), p.points(), p.points(), "done", p.startedAtMillis(), System.currentTimeMillis());
+            p.kind(),
+            p.points(),
+            p.points(),
+            "done",
+            p.startedAtMillis(),
+            System.currentTimeMillis());
     current.set(null);
     synchronized (finished) {
       finished.add(done);

@@ -9,7 +9,9 @@ final class Payloads {
 
   private Payloads() {}
 
-  /** Qdrant's set-payload: {@code changes}' keys merged into the object at {@code key} (or root). */
+  /**
+   * Qdrant's set-payload: {@code changes}' keys merged into the object at {@code key} (or root).
+   */
   static ObjectNode set(ObjectNode old, ObjectNode changes, String key) {
     ObjectNode out = old.deepCopy();
     ObjectNode target = out;
@@ -41,7 +43,11 @@ final class Payloads {
 
   /** Checks a key path of a payload operation; the message names the field and the value. */
   static void checkKey(String key, String field) {
-    if (key == null || key.isEmpty() || key.startsWith(".") || key.endsWith(".") || key.contains("..")) {
+    if (key == null
+        || key.isEmpty()
+        || key.startsWith(".")
+        || key.endsWith(".")
+        || key.contains("..")) {
       throw new IllegalArgumentException(field + " must be a dotted key path; got '" + key + "'");
     }
   }

@@ -65,8 +65,8 @@ public enum VectorSimilarity {
   }
 
   /**
-   * The score a user sees for an internal score (higher internal is always better): the dot
-   * product for Dot and Cosine, the distance for Euclid and Manhattan, as Qdrant reports them.
+   * The score a user sees for an internal score (higher internal is always better): the dot product
+   * for Dot and Cosine, the distance for Euclid and Manhattan, as Qdrant reports them.
    */
   public float apiScore(float internal) {
     switch (this) {
@@ -80,8 +80,8 @@ public enum VectorSimilarity {
   }
 
   /**
-   * Whether a result of internal score {@code internal} passes Qdrant's {@code score_threshold}:
-   * at least the threshold for Dot and Cosine, at most it for the distances.
+   * Whether a result of internal score {@code internal} passes Qdrant's {@code score_threshold}: at
+   * least the threshold for Dot and Cosine, at most it for the distances.
    */
   public boolean passes(float internal, float threshold) {
     switch (this) {
