@@ -1,0 +1,183 @@
+package io.quiver.engine.collection;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quiver.engine.operation.Operation;
+import io.quiver.engine.operation.PointSelector;
+import io.quiver.engine.point.Point;
+import io.quiver.engine.point.PointId;
+import io.quiver.engine.point.PointRecord;
+import io.quiver.engine.point.ScoredPoint;
+import io.quiver.engine.shard.LocalShard;
+import io.quiver.engine.shard.OptimizationProgress;
+import io.quiver.engine.shard.SearchRequest;
+import io.quiver.engine.store.AtomicFileWriter;
+import io.quiver.engine.store.CorruptFileException;
+import io.quiver.engine.store.FileFormat;
+import io.quiver.engine.store.MappedFile;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An embedded collection: Quiver without a server, in a directory of its own. Thread-safe. Writes
+ * go through the collection's WAL; with {@code wait = true} a call returns once the write is
+ * durable, and a crash after that never loses it. A background optimizer indexes new points and
+ * checkpoints.
+ *
+ * <pre>{@code
+ * CollectionConfig config = CollectionConfig.of(VectorParams.of(768, VectorSimilarity.COSINE));
+ * try (QuiverCollection c = QuiverCollection.create(Path.of("/data/docs"), config)) {
+ *   c.upsert(List.of(Point.of(PointId.of(1), vector, payload)), true);
+ *   List<ScoredPoint> hits = c.search(SearchRequest.of(query, 10));
+ * }
+ * }</pre>
+ *
+ * <p>Layout: {@code collection.qv} (the configuration: {@code FileFormat}'s header, {@code length
+ * int32}, the config JSON, CRC footer) and {@code shard/} (the local shard).
+ */
+public final class QuiverCollection implements Closeable {
+
+  static final String CONFIG_FILE = "collection.qv";
+  static final String CONFIG_FORMAT = "quiver.collection";
+  static final int CONFIG_VERSION = 1;
+  static final String SHARD_DIR = "shard";
+
+  private final Path path;
+  private final CollectionConfig config;
+  private final LocalShard shard;
+
+  private QuiverCollection(Path path, CollectionConfig config, LocalShard shard) {
+    this.path = path;
+    this.config = config;
+    this.shard = shard;
+  }
+
+  /** Creates a collection in {@code path}, which must not hold one already. */
+  public static QuiverCollection create(Path path, CollectionConfig config) throws IOException {
+    if (Files.exists(path.resolve(CONFIG_FILE))) {
+      throw new IllegalStateException("a collection already exists in " + path);
+    }
+    Files.createDirectories(path);
+    byte[] json = config.toJson().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    try (AtomicFileWriter out =
+        new AtomicFileWriter(
+            path.resolve(CONFIG_FILE),
+            CONFIG_FORMAT,
+            CONFIG_VERSION,
+            new byte[FileFormat.SEGMENT_ID_LENGTH])) {
+      out.writeInt(json.length).writeBytes(ByteBuffer.wrap(json));
+      out.commit();
+    }
+    return open(path);
+  }
+
+  /** Opens the collection in {@code path}, replaying its WAL after the last checkpoint. */
+  public static QuiverCollection open(Path path) throws IOException {
+    Path file = path.resolve(CONFIG_FILE);
+    if (!Files.exists(file)) {
+      throw new IllegalArgumentException(
+          "no collection in " + path + ": " + CONFIG_FILE + " is missing");
+    }
+    ByteBuffer body =
+        MappedFile.open(file, CONFIG_FORMAT, CONFIG_VERSION, CONFIG_VERSION, true).body();
+    int length = body.getInt(0);
+    if (length != body.limit() - 4) {
+      throw new CorruptFileException(file, "config length " + length + " does not match");
+    }
+    byte[] json = new byte[length];
+    body.get(4, json);
+    CollectionConfig config = CollectionConfig.fromJson(json);
+    LocalShard shard = LocalShard.open(path.resolve(SHARD_DIR), config, true);
+    shard.optimizer().start();
+    return new QuiverCollection(path, config, shard);
+  }
+
+  public Path path() {
+    return path;
+  }
+
+  public CollectionConfig config() {
+    return config;
+  }
+
+  /** Inserts or replaces {@code points}; returns the operation's sequence. */
+  public long upsert(List<Point> points, boolean wait) throws IOException {
+    return shard.submit(new Operation.Upsert(points), wait);
+  }
+
+  public long delete(List<PointId> ids, boolean wait) throws IOException {
+    return shard.submit(new Operation.DeletePoints(PointSelector.ids(ids)), wait);
+  }
+
+  /** Merges {@code payload}'s keys into the points' payloads (Qdrant's set-payload). */
+  public long setPayload(List<PointId> ids, ObjectNode payload, boolean wait) throws IOException {
+    return shard.submit(new Operation.SetPayload(PointSelector.ids(ids), payload, null), wait);
+  }
+
+  public long overwritePayload(List<PointId> ids, ObjectNode payload, boolean wait)
+      throws IOException {
+    return shard.submit(new Operation.OverwritePayload(PointSelector.ids(ids), payload), wait);
+  }
+
+  public long deletePayload(List<PointId> ids, List<String> keys, boolean wait) throws IOException {
+    return shard.submit(new Operation.DeletePayload(PointSelector.ids(ids), keys), wait);
+  }
+
+  public long clearPayload(List<PointId> ids, boolean wait) throws IOException {
+    return shard.submit(new Operation.ClearPayload(PointSelector.ids(ids)), wait);
+  }
+
+  /** Creates a payload index on {@code key} with Qdrant's {@code field_schema} name. */
+  public long createFieldIndex(String key, String schema, boolean wait) throws IOException {
+    return shard.submit(new Operation.CreateFieldIndex(key, schema), wait);
+  }
+
+  public long deleteFieldIndex(String key, boolean wait) throws IOException {
+    return shard.submit(new Operation.DeleteFieldIndex(key), wait);
+  }
+
+  public List<PointRecord> retrieve(List<PointId> ids, boolean withPayload, boolean withVectors) {
+    return shard.retrieve(ids, withPayload, withVectors);
+  }
+
+  public List<ScoredPoint> search(SearchRequest request) {
+    return shard.search(request);
+  }
+
+  /** Live points in ascending id order from {@code from} (null = the start). */
+  public LocalShard.ScrollPage scroll(
+      PointId from, int limit, boolean withPayload, boolean withVectors) {
+    return shard.scroll(from, limit, withPayload, withVectors);
+  }
+
+  public long count() {
+    return shard.count();
+  }
+
+  public int segmentCount() {
+    return shard.segmentCount();
+  }
+
+  /** The optimization running now, or null. */
+  public OptimizationProgress runningOptimization() {
+    return shard.optimizer().running();
+  }
+
+  /** Indexes everything written so far and checkpoints; returns when done. */
+  public void optimize() throws IOException {
+    shard.optimizer().optimizeFully();
+  }
+
+  /** The shard underneath, for servers and tests. */
+  public LocalShard shard() {
+    return shard;
+  }
+
+  @Override
+  public void close() throws IOException {
+    shard.close();
+  }
+}
