@@ -129,6 +129,7 @@ public sealed interface Condition
       implements FieldCondition {
     public Range {
       Objects.requireNonNull(key, "key");
+      requireBound(key, gt, gte, lt, lte);
     }
 
     /** Whether {@code value} lies within every bound. */
@@ -164,6 +165,7 @@ public sealed interface Condition
       implements FieldCondition {
     public DatetimeRange {
       Objects.requireNonNull(key, "key");
+      requireBound(key, gt, gte, lt, lte);
     }
 
     public boolean test(long micros) {
@@ -198,6 +200,7 @@ public sealed interface Condition
       implements FieldCondition {
     public ValuesCount {
       Objects.requireNonNull(key, "key");
+      requireBound(key, gt, gte, lt, lte);
     }
 
     public boolean test(int count) {
@@ -292,6 +295,13 @@ public sealed interface Condition
       ObjectNode json = node();
       json.set("nested", nested);
       return json;
+    }
+  }
+
+  private static void requireBound(JsonPath key, Object gt, Object gte, Object lt, Object lte) {
+    if (gt == null && gte == null && lt == null && lte == null) {
+      throw new IllegalArgumentException(
+          "a range or values_count on '" + key + "' needs at least one of gt, gte, lt, lte");
     }
   }
 

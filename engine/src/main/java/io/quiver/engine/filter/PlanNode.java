@@ -39,21 +39,21 @@ abstract class PlanNode {
     }
   }
 
-  /** A field or nested condition checked against the point's payload. */
+  /** A field, is_empty, is_null or nested condition checked against the point's payload. */
   static final class Payload extends PlanNode {
     private final Condition condition;
     private final Cardinality estimate;
 
     Payload(Condition condition, int total) {
-      assert condition instanceof Condition.FieldCondition || condition instanceof Condition.Nested
-          : "only field and nested conditions need payloads; got " + condition;
+      assert !(condition instanceof Filter || condition instanceof Condition.HasId)
+          : "filters and has_id never need payloads; got " + condition;
       this.condition = condition;
       this.estimate = Cardinality.unknown(total);
     }
 
     @Override
     boolean test(int offset, FilterPlan plan) {
-      // Field and nested conditions never look at the id (has_id inside nested never holds).
+      // These conditions never look at the id (has_id inside nested never holds).
       return FilterEvaluator.matches(condition, null, plan.payload(offset));
     }
 
