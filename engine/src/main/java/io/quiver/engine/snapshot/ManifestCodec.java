@@ -12,9 +12,11 @@ import java.io.IOException;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code manifest.json}: the JSON form of a {@link SnapshotManifest}. Field names are snake_case
@@ -109,7 +111,7 @@ public final class ManifestCodec {
     }
     try {
       byte[] json = MAPPER.writeValueAsBytes(root);
-      byte[] out = java.util.Arrays.copyOf(json, json.length + 1);
+      byte[] out = Arrays.copyOf(json, json.length + 1);
       out[json.length] = '\n';
       return out;
     } catch (JsonProcessingException e) {
@@ -298,7 +300,7 @@ public final class ManifestCodec {
       String name = it.next();
       if (!known.contains(name)) {
         throw new InvalidSnapshotException(
-            join(at, name) + ": unknown field; expected one of " + new java.util.TreeSet<>(known));
+            join(at, name) + ": unknown field; expected one of " + new TreeSet<>(known));
       }
     }
   }

@@ -1,11 +1,13 @@
 package io.quiver.engine.snapshot;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -84,7 +86,7 @@ public final class SnapshotArchive {
         SnapshotManifest.MANIFEST_FILE,
         manifestBytes.length,
         mtime,
-        new java.io.ByteArrayInputStream(manifestBytes));
+        new ByteArrayInputStream(manifestBytes));
     tar.finish();
   }
 
@@ -203,7 +205,7 @@ public final class SnapshotArchive {
   private static void createDirectory(Path dir, TarReader.Entry entry) throws IOException {
     try {
       Files.createDirectory(dir);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
+    } catch (FileAlreadyExistsException e) {
       throw new InvalidSnapshotException(
           entry.describe() + ": a file of that name was already unpacked", e);
     }
@@ -220,7 +222,7 @@ public final class SnapshotArchive {
               StandardOpenOption.CREATE_NEW,
               StandardOpenOption.WRITE,
               LinkOption.NOFOLLOW_LINKS);
-    } catch (java.nio.file.FileAlreadyExistsException e) {
+    } catch (FileAlreadyExistsException e) {
       throw new InvalidSnapshotException(
           entry.describe() + ": a directory of that name was already unpacked", e);
     }

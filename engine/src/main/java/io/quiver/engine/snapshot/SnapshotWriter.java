@@ -217,19 +217,10 @@ public final class SnapshotWriter implements Closeable {
 
   /** Hard-links or copies {@code source} to {@code target}; returns its entry. */
   private FileEntry place(Path source, Path target, String path, byte[] buffer) throws IOException {
-    if (hardLinks) {
-      try {
-        Files.createLink(target, source);
-        try (InputStream in = Files.newInputStream(target, LinkOption.NOFOLLOW_LINKS)) {
-          FileDigests.Digest d = FileDigests.digest(in, FileDigests.newSha256(), buffer);
-          return new FileEntry(path, d.size(), d.sha256());
-        }
-      } catch (FileAlreadyExistsException e) {
-        throw e;
-      } catch (UnsupportedOperationException | FileSystemException e) {
-        // Another filesystem, or one without hard links: copy instead.
-        LOG.debug("cannot hard-link {} into the snapshot ({}); copying", source, e.toString());
-        Files.deleteIfExists(target);
+    if (hardLinks && tryLink(source, target)) {
+      try (InputStream in = Files.newInputStream(target, LinkOption.NOFOLLOW_LINKS)) {
+        FileDigests.Digest d = FileDigests.digest(in, FileDigests.newSha256(), buffer);
+        return new FileEntry(path, d.size(), d.sha256());
       }
     }
     MessageDigest sha = FileDigests.newSha256();
@@ -246,6 +237,20 @@ public final class SnapshotWriter implements Closeable {
       }
     }
     return new FileEntry(path, size, FileDigests.hex(sha.digest()));
+  }
+
+  /** Hard-links {@code source} as {@code target}; false if this filesystem cannot. */
+  private static boolean tryLink(Path source, Path target) throws IOException {
+    try {
+      Files.createLink(target, source);
+      return true;
+    } catch (FileAlreadyExistsException e) {
+      throw e;
+    } catch (UnsupportedOperationException | FileSystemException e) {
+      // Another filesystem (EXDEV), or one without hard links: the caller copies instead.
+      LOG.debug("cannot hard-link {} into the snapshot ({}); copying", source, e.toString());
+      return false;
+    }
   }
 
   /**

@@ -3,6 +3,8 @@ package io.quiver.engine.snapshot;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads a ustar stream entry by entry, as {@link TarWriter} writes it (and GNU tar or bsdtar do):
@@ -140,9 +142,9 @@ final class TarReader {
             + got);
   }
 
-  private static java.util.List<String[]> parsePax(String records, String where)
+  private static List<String[]> parsePax(String records, String where)
       throws InvalidSnapshotException {
-    java.util.List<String[]> out = new java.util.ArrayList<>();
+    List<String[]> out = new ArrayList<>();
     byte[] bytes = records.getBytes(StandardCharsets.UTF_8);
     int pos = 0;
     while (pos < bytes.length) {
