@@ -3,6 +3,7 @@ package io.quiver.engine.operation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quiver.engine.filter.FilterParser;
 import io.quiver.engine.point.Point;
 import io.quiver.engine.point.PointId;
 import java.io.IOException;
@@ -23,7 +24,8 @@ import java.util.Map;
  * type      uint8  (explicit codes below, never ordinal())
  * upsert:   count int32, then per point: id, vectorCount int32,
  *           per vector: name string, dimension int32, floats; payload string (JSON, "" = none)
- * others:   selector (kind uint8: 1 = ids; count int32, ids), then the type's fields
+ * others:   selector (kind uint8: 1 = ids: count int32, ids; 2 = filter: string, Qdrant filter
+ *           JSON), then the type's fields
  * id:       kind uint8 (0 numeric, 1 UUID), high int64, low int64
  * string:   length int32, UTF-8 bytes
  * </pre>
@@ -40,6 +42,7 @@ public final class OperationCodec {
   private static final byte CREATE_FIELD_INDEX = 7;
   private static final byte DELETE_FIELD_INDEX = 8;
   private static final byte SELECTOR_IDS = 1;
+  private static final byte SELECTOR_FILTER = 2;
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private OperationCodec() {}
@@ -192,6 +195,9 @@ public final class OperationCodec {
 
   private static PointSelector selector(ByteBuffer in) {
     byte kind = in.get();
+    if (kind == SELECTOR_FILTER) {
+      return new PointSelector.ByFilter(FilterParser.parse(json(in)));
+    }
     if (kind != SELECTOR_IDS) {
       throw new IllegalArgumentException("unknown point selector kind " + kind);
     }
@@ -272,6 +278,9 @@ public final class OperationCodec {
         u8(SELECTOR_IDS).i32(ids.ids().size());
         ids.ids().forEach(this::id);
         return this;
+      }
+      if (s instanceof PointSelector.ByFilter f) {
+        return u8(SELECTOR_FILTER).json(f.filter().toJson());
       }
       throw new AssertionError(s);
     }

@@ -9,6 +9,9 @@ import io.quiver.engine.hnsw.ExactSearch;
 import io.quiver.engine.hnsw.HnswIndex;
 import io.quiver.engine.hnsw.SearchParams;
 import io.quiver.engine.hnsw.SearchResults;
+import io.quiver.engine.payload.FieldIndexKind;
+import io.quiver.engine.payload.JsonPath;
+import io.quiver.engine.payload.PayloadIndexes;
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.quant.QuantizedVectors;
 import io.quiver.engine.store.CorruptFileException;
@@ -37,6 +40,7 @@ public final class ImmutableSegment implements Segment {
 
   static final String IDS = "ids.qv";
   static final String PAYLOAD = "payload.qv";
+  static final String INDEX_DIR = "index";
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final Path dir;
@@ -45,6 +49,7 @@ public final class ImmutableSegment implements Segment {
   private final PayloadStorage payloads;
   private final Map<String, VectorIndex> vectors;
   private final DeletedPoints deleted;
+  private volatile PayloadIndexes indexes;
 
   private record VectorIndex(VectorParams params, HnswIndex index, int fullScanThreshold) {}
 
@@ -54,13 +59,15 @@ public final class ImmutableSegment implements Segment {
       IdTracker ids,
       PayloadStorage payloads,
       Map<String, VectorIndex> vectors,
-      DeletedPoints deleted) {
+      DeletedPoints deleted,
+      PayloadIndexes indexes) {
     this.dir = dir;
     this.meta = meta;
     this.ids = ids;
     this.payloads = payloads;
     this.vectors = vectors;
     this.deleted = deleted;
+    this.indexes = indexes;
   }
 
   static String vectorsFile(int i) {
@@ -115,8 +122,9 @@ public final class ImmutableSegment implements Segment {
           deletedFile == null
               ? new DeletedPoints(meta.pointCount())
               : DeletedPoints.read(deletedFile, meta.pointCount());
+      PayloadIndexes indexes = PayloadIndexes.readAll(dir.resolve(INDEX_DIR), meta.id().bytes());
       success = true;
-      return new ImmutableSegment(dir, meta, ids, payloads, vectors, deleted);
+      return new ImmutableSegment(dir, meta, ids, payloads, vectors, deleted, indexes);
     } finally {
       if (!success) {
         payloads.close();
@@ -241,6 +249,37 @@ public final class ImmutableSegment implements Segment {
         return it.next();
       }
     };
+  }
+
+  @Override
+  public PayloadIndexes payloadIndexes() {
+    return indexes;
+  }
+
+  /**
+   * Adds a payload index to this segment (copy on write: searches keep the set they started with)
+   * and writes the new set under {@code index/}. Writer thread only.
+   */
+  public void createIndex(JsonPath path, FieldIndexKind kind) throws IOException {
+    PayloadIndexes current = indexes;
+    if (current.get(path, kind) != null) {
+      return;
+    }
+    PayloadIndexes next = PayloadIndexes.readAll(dir.resolve(INDEX_DIR), meta.id().bytes());
+    next.create(path, kind, size(), this::payload);
+    next.writeAll(dir.resolve(INDEX_DIR), meta.id().bytes());
+    indexes = next;
+  }
+
+  /** Drops every payload index on {@code path}. Writer thread only. */
+  public void dropIndex(JsonPath path) throws IOException {
+    if (indexes.indexes(path).isEmpty()) {
+      return;
+    }
+    PayloadIndexes next = PayloadIndexes.readAll(dir.resolve(INDEX_DIR), meta.id().bytes());
+    next.drop(path);
+    next.writeAll(dir.resolve(INDEX_DIR), meta.id().bytes());
+    indexes = next;
   }
 
   @Override

@@ -176,6 +176,11 @@ public final class MutableSegment implements Segment {
     return ExactSearch.search(scorer, k, size, accept);
   }
 
+  @Override
+  public io.quiver.engine.payload.PayloadIndexes payloadIndexes() {
+    return null;
+  }
+
   /** Bytes of vectors held (the optimizer compares this with the indexing threshold). */
   public long vectorBytes() {
     long bytes = 0;

@@ -45,6 +45,12 @@ public interface Segment extends Closeable {
   SearchResults search(
       String vector, float[] query, int k, SearchParams params, SegmentFilter filter);
 
+  /**
+   * The segment's payload field indexes, read-only for searches; null when it keeps none (the
+   * mutable segment: it is small, and its filters are checked on payloads).
+   */
+  io.quiver.engine.payload.PayloadIndexes payloadIndexes();
+
   /** Heap bytes this segment keeps (ids, codes, graphs when loaded, payload indexes). */
   long heapBytes();
 }

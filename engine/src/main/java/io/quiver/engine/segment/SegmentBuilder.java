@@ -2,10 +2,14 @@ package io.quiver.engine.segment;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.engine.collection.CollectionConfig;
 import io.quiver.engine.collection.VectorParams;
 import io.quiver.engine.hnsw.HnswConfig;
 import io.quiver.engine.hnsw.HnswIndex;
+import io.quiver.engine.payload.FieldIndexKind;
+import io.quiver.engine.payload.JsonPath;
+import io.quiver.engine.payload.PayloadIndexes;
 import io.quiver.engine.point.Point;
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.quant.QuantizedVectors;
@@ -161,6 +165,9 @@ public final class SegmentBuilder {
     for (int i = 0; i < names.size(); i++) {
       writeVector(i, config.vectors().get(names.get(i)), vectors.get(names.get(i)), segmentId);
     }
+    if (!payloadIndexes.isEmpty()) {
+      writePayloadIndexes(segmentId);
+    }
     SegmentMeta meta = new SegmentMeta(id, n, maxVersion, "cpu", config, names, payloadIndexes);
     meta.write(dir);
     return meta;
@@ -178,6 +185,25 @@ public final class SegmentBuilder {
       QuantizedVectors.encode(quantizer, values, threads)
           .write(dir.resolve(ImmutableSegment.codesFile(i)), segmentId);
     }
+  }
+
+  private void writePayloadIndexes(byte[] segmentId) throws IOException {
+    PayloadIndexes indexes = new PayloadIndexes();
+    for (SegmentMeta.IndexedField f : payloadIndexes) {
+      indexes.create(
+          JsonPath.parse(f.key()),
+          FieldIndexKind.fromSchema(f.schema()),
+          payloads.size(),
+          offset -> {
+            byte[] json = payloads.get(offset);
+            try {
+              return json.length == 0 ? null : (ObjectNode) MAPPER.readTree(json);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    }
+    indexes.writeAll(dir.resolve(ImmutableSegment.INDEX_DIR), segmentId);
   }
 
   /** Rewrites the vectors when later points replaced earlier ones with the same id. */

@@ -4,10 +4,15 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.engine.collection.CollectionConfig;
 import io.quiver.engine.collection.VectorParams;
+import io.quiver.engine.filter.Filter;
+import io.quiver.engine.filter.FilterPlan;
+import io.quiver.engine.filter.FilterPlanner;
 import io.quiver.engine.hnsw.SearchResults;
 import io.quiver.engine.operation.Operation;
 import io.quiver.engine.operation.OperationCodec;
 import io.quiver.engine.operation.PointSelector;
+import io.quiver.engine.payload.FieldIndexKind;
+import io.quiver.engine.payload.JsonPath;
 import io.quiver.engine.point.Point;
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.point.PointRecord;
@@ -17,6 +22,7 @@ import io.quiver.engine.segment.MutableSegment;
 import io.quiver.engine.segment.Segment;
 import io.quiver.engine.segment.SegmentFilter;
 import io.quiver.engine.segment.SegmentMeta;
+import io.quiver.engine.segment.SegmentPoints;
 import io.quiver.engine.vector.Vectors;
 import io.quiver.engine.wal.Wal;
 import io.quiver.engine.wal.WalOptions;
@@ -256,6 +262,8 @@ public final class LocalShard implements Closeable {
       }
     } else if (op instanceof Operation.CreateFieldIndex c) {
       Payloads.checkKey(c.key(), "field_name");
+      JsonPath.parse(c.key());
+      FieldIndexKind.fromSchema(c.schema());
     }
   }
 
@@ -294,12 +302,25 @@ public final class LocalShard implements Closeable {
       } else if (op instanceof Operation.CreateFieldIndex c) {
         indexes.removeIf(f -> f.key().equals(c.key()));
         indexes.add(new SegmentMeta.IndexedField(c.key(), c.schema()));
+        for (Segment s : segments) {
+          if (s instanceof ImmutableSegment imm) {
+            imm.dropIndex(JsonPath.parse(c.key()));
+            imm.createIndex(JsonPath.parse(c.key()), FieldIndexKind.fromSchema(c.schema()));
+          }
+        }
       } else if (op instanceof Operation.DeleteFieldIndex d) {
         indexes.removeIf(f -> f.key().equals(d.key()));
+        for (Segment s : segments) {
+          if (s instanceof ImmutableSegment imm) {
+            imm.dropIndex(JsonPath.parse(d.key()));
+          }
+        }
       } else {
         throw new AssertionError(op);
       }
       lastApplied = seq;
+    } catch (IOException e) {
+      halt(new UncheckedIOException(e));
     } catch (RuntimeException e) {
       halt(e);
     }
@@ -315,7 +336,26 @@ public final class LocalShard implements Closeable {
     if (selector instanceof PointSelector.Ids ids) {
       return ids.ids();
     }
-    throw new AssertionError(selector);
+    Filter filter = ((PointSelector.ByFilter) selector).filter();
+    List<PointId> out = new ArrayList<>();
+    for (Segment s : readable()) {
+      SegmentFilter f = resolve(s, filter);
+      for (int off = 0, n = s.size(); off < n; off++) {
+        if (!s.deleted().isDeleted(off) && f.accept().accept(off)) {
+          out.add(s.pointId(off));
+        }
+      }
+    }
+    return out;
+  }
+
+  /** {@code filter} resolved against one segment (null filter: everything passes). */
+  static SegmentFilter resolve(Segment s, Filter filter) {
+    if (filter == null) {
+      return SegmentFilter.none(s.size());
+    }
+    FilterPlan plan = FilterPlanner.plan(filter, new SegmentPoints(s), s.payloadIndexes());
+    return new SegmentFilter(plan::test, plan.candidates(), plan.estimate().expected());
   }
 
   /** Where a live point is: its segment and offset. */
@@ -459,6 +499,12 @@ public final class LocalShard implements Closeable {
 
   /** Live points in ascending id order, from {@code from} (inclusive, null = start). */
   public ScrollPage scroll(PointId from, int limit, boolean withPayload, boolean withVectors) {
+    return scroll(from, limit, null, withPayload, withVectors);
+  }
+
+  /** As above, only points that pass {@code filter} (null: all). */
+  public ScrollPage scroll(
+      PointId from, int limit, Filter filter, boolean withPayload, boolean withVectors) {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be >= 1; got " + limit);
     }
@@ -466,7 +512,7 @@ public final class LocalShard implements Closeable {
     try {
       List<Located> found = new ArrayList<>();
       for (Segment s : readable()) {
-        collectInOrder(s, from, limit + 1, found);
+        collectInOrder(s, from, limit + 1, resolve(s, filter), found);
       }
       found.sort(Comparator.comparing(Located::id));
       List<PointRecord> points = new ArrayList<>();
@@ -483,7 +529,8 @@ public final class LocalShard implements Closeable {
 
   private record Located(PointId id, Segment segment, int offset) {}
 
-  private static void collectInOrder(Segment s, PointId from, int max, List<Located> out) {
+  private static void collectInOrder(
+      Segment s, PointId from, int max, SegmentFilter filter, List<Located> out) {
     if (s instanceof ImmutableSegment imm) {
       var ids = imm.ids();
       int taken = 0;
@@ -491,7 +538,7 @@ public final class LocalShard implements Closeable {
           rank < ids.size() && taken < max;
           rank++) {
         int off = ids.offsetAtRank(rank);
-        if (!s.deleted().isDeleted(off)) {
+        if (!s.deleted().isDeleted(off) && filter.accept().accept(off)) {
           out.add(new Located(ids.id(off), s, off));
           taken++;
         }
@@ -500,7 +547,7 @@ public final class LocalShard implements Closeable {
     }
     List<Located> live = new ArrayList<>();
     for (int off = 0, n = s.size(); off < n; off++) {
-      if (!s.deleted().isDeleted(off)) {
+      if (!s.deleted().isDeleted(off) && filter.accept().accept(off)) {
         PointId id = s.pointId(off);
         if (from == null || id.compareTo(from) >= 0) {
           live.add(new Located(id, s, off));
@@ -513,11 +560,30 @@ public final class LocalShard implements Closeable {
 
   /** The number of live points. */
   public long count() {
+    return count(null);
+  }
+
+  /** The exact number of live points that pass {@code filter} (null: all). */
+  public long count(Filter filter) {
     segmentsLock.readLock().lock();
     try {
       long n = 0;
       for (Segment s : readable()) {
-        n += s.liveCount();
+        if (filter == null) {
+          n += s.liveCount();
+          continue;
+        }
+        SegmentFilter f = resolve(s, filter);
+        if (f.candidates() != null) {
+          for (var it = f.candidates().getIntIterator(); it.hasNext(); ) {
+            int off = it.next();
+            n += off < s.size() && !s.deleted().isDeleted(off) ? 1 : 0;
+          }
+        } else {
+          for (int off = 0, size = s.size(); off < size; off++) {
+            n += !s.deleted().isDeleted(off) && f.accept().accept(off) ? 1 : 0;
+          }
+        }
       }
       return n;
     } finally {

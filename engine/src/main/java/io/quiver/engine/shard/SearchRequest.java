@@ -1,5 +1,6 @@
 package io.quiver.engine.shard;
 
+import io.quiver.engine.filter.Filter;
 import io.quiver.engine.hnsw.SearchParams;
 import java.util.Objects;
 
@@ -15,6 +16,7 @@ import java.util.Objects;
  *     maximum distance for Euclid and Manhattan), or null
  * @param withPayload return payloads
  * @param withVectors return vectors
+ * @param filter the payload filter results must pass, or null
  */
 public record SearchRequest(
     String vector,
@@ -24,7 +26,8 @@ public record SearchRequest(
     SearchParams params,
     Float scoreThreshold,
     boolean withPayload,
-    boolean withVectors) {
+    boolean withVectors,
+    Filter filter) {
 
   public SearchRequest {
     Objects.requireNonNull(vector, "vector");
@@ -39,16 +42,21 @@ public record SearchRequest(
 
   /** The {@code limit} nearest to {@code query} on the unnamed vector, with payloads. */
   public static SearchRequest of(float[] query, int limit) {
-    return new SearchRequest("", query, limit, 0, SearchParams.DEFAULT, null, true, false);
+    return new SearchRequest("", query, limit, 0, SearchParams.DEFAULT, null, true, false, null);
   }
 
   public SearchRequest withParams(SearchParams newParams) {
     return new SearchRequest(
-        vector, query, limit, offset, newParams, scoreThreshold, withPayload, withVectors);
+        vector, query, limit, offset, newParams, scoreThreshold, withPayload, withVectors, filter);
+  }
+
+  public SearchRequest withFilter(Filter newFilter) {
+    return new SearchRequest(
+        vector, query, limit, offset, params, scoreThreshold, withPayload, withVectors, newFilter);
   }
 
   public SearchRequest using(String newVector) {
     return new SearchRequest(
-        newVector, query, limit, offset, params, scoreThreshold, withPayload, withVectors);
+        newVector, query, limit, offset, params, scoreThreshold, withPayload, withVectors, filter);
   }
 }
