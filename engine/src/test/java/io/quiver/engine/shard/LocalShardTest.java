@@ -144,7 +144,8 @@ class LocalShardTest {
                                 SearchParams.DEFAULT.withExact(true),
                                 null,
                                 false,
-                                false));
+                                false,
+                                null));
                     Set<PointId> ids = new HashSet<>();
                     for (ScoredPoint h : hits) {
                       assertTrue(ids.add(h.id()), "duplicate " + h.id());
