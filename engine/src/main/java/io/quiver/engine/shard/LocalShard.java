@@ -432,7 +432,7 @@ public final class LocalShard implements Closeable {
                 request.query(),
                 k,
                 request.params(),
-                SegmentFilter.none(s.size()));
+                resolve(s, request.filter()));
         for (int i = 0; i < r.size(); i++) {
           hits.add(new Hit(s, r.ord(i), r.score(i)));
         }
