@@ -248,7 +248,9 @@ class CrashRecoveryTest {
     cmd.add(Long.toString(seed));
     return new ProcessBuilder(cmd)
         .redirectOutput(log.toFile())
-        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        // No pipe to this JVM: the test runner's own streams stay the runner's.
+        .redirectError(log.resolveSibling(log.getFileName() + ".err").toFile())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
         .start();
   }
 }
