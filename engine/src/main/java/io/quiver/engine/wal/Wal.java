@@ -2,6 +2,7 @@ package io.quiver.engine.wal;
 
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -22,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A shard's write-ahead log: records appended under consecutive sequence numbers, made durable on
  * request, replayed after a restart, and dropped file by file once the shard's flushed state covers
- * them. The byte layout is in {@link WalFormat}.
+ * them. The byte layout is in {@code WalFormat}.
  *
  * <p>The shard appends and applies under its own lock, so that the order it applies operations in
  * is sequence order, and waits for durability outside that lock, so that concurrent writers share
@@ -52,7 +53,7 @@ import org.slf4j.LoggerFactory;
  *   <li>Opening cuts a torn tail (a frame a crash left half-written at the end of the newest file)
  *       and refuses anything else that is damaged with a {@link
  *       io.quiver.engine.store.CorruptFileException} naming the file and byte offset; no record is
- *       ever skipped (see {@link WalRecovery}).
+ *       ever skipped (see {@code WalRecovery}).
  *   <li>All methods are thread-safe. One process at a time may open a directory (a file lock on
  *       {@code wal.lock} keeps others out).
  * </ul>
@@ -71,11 +72,14 @@ public final class Wal implements Closeable {
   private final FileChannel lockChannel;
 
   /**
-   * Held by the one thread at a time that fsyncs, deletes files or closes; always taken before
-   * {@link #appendLock}. Syncers queue on it, so when one finishes the next finds its own record
-   * covered or syncs everything appended meanwhile in one go.
+   * Guards {@link #syncing}, the role of the one thread at a time that fsyncs, deletes files or
+   * closes. The role is taken before {@link #appendLock}. Syncers wait on this monitor while
+   * another forces the file; when it finishes, all wake together, those it covered return, and one
+   * of the others syncs everything appended meanwhile in one go.
    */
-  private final ReentrantLock syncLock = new ReentrantLock();
+  private final Object syncState = new Object();
+
+  private boolean syncing;
 
   private final ReentrantLock appendLock = new ReentrantLock();
 
@@ -85,7 +89,7 @@ public final class Wal implements Closeable {
   private final CRC32 crc = new CRC32();
   private FileChannel active;
   private long activeSize;
-  // Files rolled over while a syncer may still force them; the next holder of syncLock closes them.
+  // Files rolled over while a syncer may still force them; the next syncer closes them.
   private final List<FileChannel> retired = new ArrayList<>();
   private boolean closed;
 
@@ -148,7 +152,7 @@ public final class Wal implements Closeable {
       active.force(false);
       Wal wal = new Wal(dir, options, lockChannel, recovered, active);
       LOG.info(
-          "Opened WAL {}: {} file(s), sequences {}..{}",
+          "Opened WAL {}: {} file(s) from sequence {}, last sequence {}",
           dir,
           recovered.segments().size(),
           recovered.segments().get(0).firstSequence(),
@@ -222,18 +226,21 @@ public final class Wal implements Closeable {
       throw new IllegalArgumentException(
           "cannot sync WAL sequence " + sequence + ": the last appended is " + last);
     }
-    syncLock.lock();
+    if (!becomeSyncer(sequence)) {
+      return; // another syncer covered it
+    }
     try {
-      if (sequence <= durableSequence.get()) {
-        return;
-      }
       FileChannel channel;
       long target;
       List<FileChannel> toClose;
       appendLock.lock();
       try {
         ensureOpen();
-        flushBuffer();
+        try {
+          flushBuffer();
+        } catch (IOException | RuntimeException | Error e) {
+          throw fail(e);
+        }
         channel = active;
         target = lastSequence;
         toClose = takeRetired();
@@ -249,7 +256,7 @@ public final class Wal implements Closeable {
       durableSequence.accumulateAndGet(target, Math::max);
       closeAll(toClose);
     } finally {
-      syncLock.unlock();
+      releaseSyncer();
     }
   }
 
@@ -342,7 +349,7 @@ public final class Wal implements Closeable {
    * @throws IllegalArgumentException when {@code sequence} is beyond the last appended
    */
   public void truncateUpTo(long sequence) throws IOException {
-    syncLock.lock();
+    becomeSyncer(Long.MAX_VALUE);
     try {
       List<WalSegment> doomed = new ArrayList<>();
       List<FileChannel> toClose;
@@ -374,7 +381,7 @@ public final class Wal implements Closeable {
         LOG.debug("Deleted {} WAL file(s) up to sequence {}", doomed.size(), sequence);
       }
     } finally {
-      syncLock.unlock();
+      releaseSyncer();
     }
   }
 
@@ -413,7 +420,7 @@ public final class Wal implements Closeable {
   /** Hands buffered records to the OS, fsyncs them, and closes the files. */
   @Override
   public void close() throws IOException {
-    syncLock.lock();
+    becomeSyncer(Long.MAX_VALUE);
     try {
       appendLock.lock();
       try {
@@ -453,7 +460,48 @@ public final class Wal implements Closeable {
         appendLock.unlock();
       }
     } finally {
-      syncLock.unlock();
+      releaseSyncer();
+    }
+  }
+
+  /**
+   * Waits until this thread holds the syncer role and returns true, or returns false as soon as
+   * {@code sequence} is durable (pass {@link Long#MAX_VALUE} to always take the role).
+   */
+  private boolean becomeSyncer(long sequence) throws InterruptedIOException {
+    synchronized (syncState) {
+      while (true) {
+        if (sequence <= durableSequence.get()) {
+          return false;
+        }
+        if (!syncing) {
+          syncing = true;
+          return true;
+        }
+        try {
+          syncState.wait();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException("interrupted while waiting for a WAL sync of " + dir);
+        }
+      }
+    }
+  }
+
+  private boolean tryBecomeSyncer() {
+    synchronized (syncState) {
+      if (syncing) {
+        return false;
+      }
+      syncing = true;
+      return true;
+    }
+  }
+
+  private void releaseSyncer() {
+    synchronized (syncState) {
+      syncing = false;
+      syncState.notifyAll();
     }
   }
 
@@ -508,12 +556,12 @@ public final class Wal implements Closeable {
     Path path = WalFormat.createFile(dir, nextSequence);
     FileChannel next = FileChannel.open(path, StandardOpenOption.WRITE);
     next.position(WalFormat.HEADER_LENGTH);
-    // A syncer may be forcing the old file right now; if so, the next holder of syncLock closes it.
-    if (syncLock.tryLock()) {
+    // A syncer may be forcing the old file right now; if so, the next syncer closes it.
+    if (tryBecomeSyncer()) {
       try {
         active.close();
       } finally {
-        syncLock.unlock();
+        releaseSyncer();
       }
     } else {
       retired.add(active);
