@@ -650,6 +650,10 @@ public final class LocalShard implements Closeable {
           new ShardState.SegmentRef(
               dir.relativize(imm.dir()).toString().replace('\\', '/'), deleted));
     }
+    if (wal != null && sequence > 0) {
+      // The log must hold what the state claims to cover, or it would restart below it.
+      wal.sync(sequence);
+    }
     new ShardState(sequence, refs, indexes).write(dir);
     checkpointSequence = sequence;
     if (wal != null) {
