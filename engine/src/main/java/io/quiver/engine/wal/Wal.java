@@ -40,6 +40,11 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
+ * <p>Recovery and flushing: on start the shard calls {@link #replay} with the last sequence its
+ * flushed state covers. Before it persists state covering sequence {@code S} it must {@link #sync}
+ * {@code S} (otherwise a crash could leave state ahead of the log, which {@code replay} refuses),
+ * and after persisting it may call {@link #truncateUpTo}{@code (S)}.
+ *
  * <p>Guarantees:
  *
  * <ul>
@@ -285,6 +290,15 @@ public final class Wal implements Closeable {
                 + ": it was truncated and now starts at sequence "
                 + first);
       }
+      if (afterSequence > lastSequence) {
+        // The caller's state holds records the log lost: continuing would reuse their sequences.
+        throw new IllegalStateException(
+            "cannot replay the WAL after sequence "
+                + afterSequence
+                + ": the log ends at sequence "
+                + lastSequence
+                + " (was state persisted before the WAL was synced up to it?)");
+      }
       try {
         flushBuffer();
       } catch (IOException | RuntimeException | Error e) {
@@ -318,6 +332,14 @@ public final class Wal implements Closeable {
           "WAL file " + segment.path() + " was truncated away while it was being replayed", e);
     }
     try (reader) {
+      if (reader.firstSequence() != segment.firstSequence()) {
+        throw reader.corrupt(
+            0,
+            "WAL header first sequence "
+                + reader.firstSequence()
+                + " does not match the file name's "
+                + segment.firstSequence());
+      }
       long sequence = segment.firstSequence();
       long pos = WalFormat.HEADER_LENGTH;
       while (sequence <= fileLast) {

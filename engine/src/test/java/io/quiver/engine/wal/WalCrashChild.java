@@ -10,6 +10,9 @@ import java.nio.file.Path;
  */
 public final class WalCrashChild {
 
+  /** Records kept behind the last acknowledged one when the child truncates its log. */
+  static final long TRUNCATE_LAG = 150;
+
   private WalCrashChild() {}
 
   public static void main(String[] args) throws Exception {
@@ -44,6 +47,10 @@ public final class WalCrashChild {
                     synchronized (System.out) {
                       System.out.println(sequence);
                       System.out.flush();
+                    }
+                    // As a shard would after a flush, so kills also land in file deletion.
+                    if (sequence % 97 == 0 && sequence > TRUNCATE_LAG) {
+                      wal.truncateUpTo(sequence - TRUNCATE_LAG);
                     }
                   }
                 } catch (Throwable e) {

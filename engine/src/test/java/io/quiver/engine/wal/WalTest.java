@@ -62,6 +62,9 @@ class WalTest {
       assertReplays(wal, 137, 138, 300, MAX);
       assertReplays(wal, 299, 300, 300, MAX);
       assertReplays(wal, 300, 301, 300, MAX);
+      IllegalStateException e =
+          assertThrows(IllegalStateException.class, () -> wal.replay(301, (seq, r) -> {}));
+      assertTrue(e.getMessage().contains("the log ends at sequence 300"), e.getMessage());
       assertReplays(wal, 0, 1, 300, MAX);
     }
   }
