@@ -10,13 +10,10 @@ import io.quiver.engine.point.ScoredPoint;
 import io.quiver.engine.shard.LocalShard;
 import io.quiver.engine.shard.OptimizationProgress;
 import io.quiver.engine.shard.SearchRequest;
-import io.quiver.engine.store.AtomicFileWriter;
-import io.quiver.engine.store.CorruptFileException;
 import io.quiver.engine.store.FileFormat;
-import io.quiver.engine.store.MappedFile;
+import io.quiver.engine.store.JsonFile;
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,15 +59,12 @@ public final class QuiverCollection implements Closeable {
     }
     Files.createDirectories(path);
     byte[] json = config.toJson().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    try (AtomicFileWriter out =
-        new AtomicFileWriter(
-            path.resolve(CONFIG_FILE),
-            CONFIG_FORMAT,
-            CONFIG_VERSION,
-            new byte[FileFormat.SEGMENT_ID_LENGTH])) {
-      out.writeInt(json.length).writeBytes(ByteBuffer.wrap(json));
-      out.commit();
-    }
+    JsonFile.write(
+        path.resolve(CONFIG_FILE),
+        CONFIG_FORMAT,
+        CONFIG_VERSION,
+        new byte[FileFormat.SEGMENT_ID_LENGTH],
+        json);
     return open(path);
   }
 
@@ -81,14 +75,7 @@ public final class QuiverCollection implements Closeable {
       throw new IllegalArgumentException(
           "no collection in " + path + ": " + CONFIG_FILE + " is missing");
     }
-    ByteBuffer body =
-        MappedFile.open(file, CONFIG_FORMAT, CONFIG_VERSION, CONFIG_VERSION, true).body();
-    int length = body.getInt(0);
-    if (length != body.limit() - 4) {
-      throw new CorruptFileException(file, "config length " + length + " does not match");
-    }
-    byte[] json = new byte[length];
-    body.get(4, json);
+    byte[] json = JsonFile.read(file, CONFIG_FORMAT, CONFIG_VERSION).json();
     CollectionConfig config = CollectionConfig.fromJson(json);
     LocalShard shard = LocalShard.open(path.resolve(SHARD_DIR), config, true);
     shard.optimizer().start();

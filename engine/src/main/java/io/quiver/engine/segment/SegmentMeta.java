@@ -5,11 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.engine.collection.CollectionConfig;
-import io.quiver.engine.store.AtomicFileWriter;
 import io.quiver.engine.store.CorruptFileException;
-import io.quiver.engine.store.MappedFile;
+import io.quiver.engine.store.JsonFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -74,27 +72,17 @@ public record SegmentMeta(
       indexes.addObject().put("key", f.key()).put("schema", f.schema());
     }
     byte[] bytes = MAPPER.writeValueAsBytes(json);
-    try (AtomicFileWriter out =
-        new AtomicFileWriter(dir.resolve(FILE), FORMAT, VERSION, id.bytes())) {
-      out.writeInt(bytes.length).writeBytes(ByteBuffer.wrap(bytes));
-      out.commit();
-    }
+    JsonFile.write(dir.resolve(FILE), FORMAT, VERSION, id.bytes(), bytes);
   }
 
   static SegmentMeta read(Path dir) throws IOException {
     Path file = dir.resolve(FILE);
-    MappedFile mapped = MappedFile.open(file, FORMAT, VERSION, VERSION, true);
-    ByteBuffer body = mapped.body();
-    int length = body.getInt(0);
-    if (length != body.limit() - 4) {
-      throw new CorruptFileException(file, "segment meta length " + length + " does not match");
-    }
-    byte[] bytes = new byte[length];
-    body.get(4, bytes);
+    JsonFile.Contents contents = JsonFile.read(file, FORMAT, VERSION);
+    byte[] bytes = contents.json();
     try {
       JsonNode json = MAPPER.readTree(new String(bytes, StandardCharsets.UTF_8));
       SegmentId id = SegmentId.parse(json.get("segment_id").asText());
-      if (!java.util.Arrays.equals(id.bytes(), mapped.header().segmentId)) {
+      if (!java.util.Arrays.equals(id.bytes(), contents.header().segmentId)) {
         throw new CorruptFileException(file, "segment id in the body does not match the header");
       }
       List<String> names = new ArrayList<>();

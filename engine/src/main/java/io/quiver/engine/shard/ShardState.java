@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.engine.segment.SegmentMeta;
-import io.quiver.engine.store.AtomicFileWriter;
 import io.quiver.engine.store.CorruptFileException;
 import io.quiver.engine.store.FileFormat;
-import io.quiver.engine.store.MappedFile;
+import io.quiver.engine.store.JsonFile;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -66,12 +64,8 @@ record ShardState(
     ArrayNode idx = json.putArray("payload_indexes");
     indexes.forEach(f -> idx.addObject().put("key", f.key()).put("schema", f.schema()));
     byte[] bytes = MAPPER.writeValueAsBytes(json);
-    try (AtomicFileWriter out =
-        new AtomicFileWriter(
-            shardDir.resolve(FILE), FORMAT, VERSION, new byte[FileFormat.SEGMENT_ID_LENGTH])) {
-      out.writeInt(bytes.length).writeBytes(ByteBuffer.wrap(bytes));
-      out.commit();
-    }
+    JsonFile.write(
+        shardDir.resolve(FILE), FORMAT, VERSION, new byte[FileFormat.SEGMENT_ID_LENGTH], bytes);
   }
 
   /** Reads the state of {@code shardDir}, or an empty state when the shard is new. */
@@ -80,13 +74,7 @@ record ShardState(
     if (!Files.exists(file)) {
       return empty();
     }
-    ByteBuffer body = MappedFile.open(file, FORMAT, VERSION, VERSION, true).body();
-    int length = body.getInt(0);
-    if (length != body.limit() - 4) {
-      throw new CorruptFileException(file, "shard state length " + length + " does not match");
-    }
-    byte[] bytes = new byte[length];
-    body.get(4, bytes);
+    byte[] bytes = JsonFile.read(file, FORMAT, VERSION).json();
     try {
       JsonNode json = MAPPER.readTree(bytes);
       List<SegmentRef> segments = new ArrayList<>();
