@@ -29,8 +29,8 @@ public record SegmentEntry(String segmentId, String dir, long pointCount, List<F
     for (int i = 0; i < files.size(); i++) {
       String path = files.get(i).path();
       String field = "files[" + i + "].path";
-      if (!path.startsWith(dir + "/") || path.indexOf('/', dir.length() + 1) >= 0) {
-        throw Fields.invalid(field, "expected a file directly inside \"" + dir + "\"", path);
+      if (!path.startsWith(dir + "/")) {
+        throw Fields.invalid(field, "expected a file inside \"" + dir + "\"", path);
       }
       if (!seen.add(path)) {
         throw Fields.invalid(field, "duplicate file path", path);

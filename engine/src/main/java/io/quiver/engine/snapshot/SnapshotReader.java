@@ -97,7 +97,9 @@ public final class SnapshotReader {
               segment.dir() + " is not a directory (snapshot " + root + ")");
         }
         for (FileEntry file : segment.files()) {
-          checkFile(root, segmentDir.resolve(file.name()), file, verifyChecksums);
+          String parent = file.path().substring(0, file.path().lastIndexOf('/'));
+          Path folder = parent.equals(segment.dir()) ? segmentDir : existing(root, parent);
+          checkFile(root, folder.resolve(file.name()), file, verifyChecksums);
           listed.add(file.path());
         }
         shardDirs.add(segmentDir);

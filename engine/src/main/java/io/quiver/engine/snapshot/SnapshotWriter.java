@@ -122,8 +122,8 @@ public final class SnapshotWriter implements Closeable {
    * recording their sizes and sha256.
    *
    * @throws IllegalArgumentException if the shard or segment id is invalid, the segment id was
-   *     already added, or the source holds a link, a subfolder, anything else that is not a regular
-   *     file, or nothing at all
+   *     already added, or the source holds a link or anything else that is not a regular file, or
+   *     nothing at all
    * @throws FileAlreadyExistsException if the segment folder already exists in the snapshot
    */
   public SegmentEntry addSegment(
@@ -139,7 +139,7 @@ public final class SnapshotWriter implements Closeable {
       throw new IllegalArgumentException(
           "segment " + segmentId + " was already added (to shard " + earlier + ")");
     }
-    List<Path> sources = listSegmentFiles(sourceSegmentDir);
+    List<String> sources = listSegmentFiles(sourceSegmentDir);
     String dir = SnapshotManifest.segmentDir(shard, segmentId);
     Path shardDir = root.resolve("shard-" + shard);
     if (!Files.isDirectory(shardDir, LinkOption.NOFOLLOW_LINKS)) {
@@ -153,9 +153,10 @@ public final class SnapshotWriter implements Closeable {
     try {
       List<FileEntry> files = new ArrayList<>(sources.size());
       byte[] buffer = new byte[BUFFER_SIZE];
-      for (Path source : sources) {
-        Path target = segmentDir.resolve(source.getFileName().toString());
-        files.add(place(source, target, dir + "/" + target.getFileName(), buffer));
+      for (String source : sources) {
+        Path target = segmentDir.resolve(source);
+        Files.createDirectories(target.getParent());
+        files.add(place(sourceSegmentDir.resolve(source), target, dir + "/" + source, buffer));
       }
       SegmentEntry entry = new SegmentEntry(segmentId, dir, pointCount, files);
       shards.computeIfAbsent(shard, k -> new ArrayList<>()).add(entry);
@@ -170,49 +171,54 @@ public final class SnapshotWriter implements Closeable {
     }
   }
 
-  /** The regular files of a segment folder, sorted by name; anything else is refused. */
-  private static List<Path> listSegmentFiles(Path sourceDir) throws IOException {
+  /**
+   * The regular files under a segment folder (subfolders included), as {@code /}-separated paths
+   * relative to it, sorted; links and anything else that is not a file or folder are refused.
+   */
+  private static List<String> listSegmentFiles(Path sourceDir) throws IOException {
     if (!Files.isDirectory(sourceDir)) {
       throw new IllegalArgumentException("segment source " + sourceDir + " is not a directory");
     }
-    List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(sourceDir)) {
-      for (Path entry : entries) {
-        BasicFileAttributes attrs =
-            Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        String kind =
-            attrs.isSymbolicLink()
-                ? "a symbolic link"
-                : attrs.isDirectory()
-                    ? "a directory"
-                    : attrs.isRegularFile() ? null : "not a regular file";
-        if (kind != null) {
-          throw new IllegalArgumentException(
-              "segment source "
-                  + sourceDir
-                  + " holds "
-                  + entry.getFileName()
-                  + ", which is "
-                  + kind
-                  + "; a segment folder may hold only regular files");
-        }
-        String name = entry.getFileName().toString();
-        if (!SnapshotPaths.isValid(name) || name.equals(SnapshotManifest.MANIFEST_FILE)) {
-          throw new IllegalArgumentException(
-              "segment source "
-                  + sourceDir
-                  + " holds a file named '"
-                  + SnapshotPaths.printable(name)
-                  + "', which cannot be a snapshot path component");
-        }
-        files.add(entry);
-      }
-    }
+    List<String> files = new ArrayList<>();
+    collectFiles(sourceDir, "", files);
     if (files.isEmpty()) {
       throw new IllegalArgumentException("segment source " + sourceDir + " holds no files");
     }
     files.sort(null);
     return files;
+  }
+
+  private static void collectFiles(Path dir, String prefix, List<String> files) throws IOException {
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+      for (Path entry : entries) {
+        String name = entry.getFileName().toString();
+        if (!SnapshotPaths.isValid(name)
+            || (prefix.isEmpty() && name.equals(SnapshotManifest.MANIFEST_FILE))) {
+          throw new IllegalArgumentException(
+              "segment source "
+                  + dir
+                  + " holds a file named '"
+                  + SnapshotPaths.printable(name)
+                  + "', which cannot be a snapshot path component");
+        }
+        BasicFileAttributes attrs =
+            Files.readAttributes(entry, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (attrs.isDirectory()) {
+          collectFiles(entry, prefix + name + "/", files);
+        } else if (attrs.isSymbolicLink() || !attrs.isRegularFile()) {
+          throw new IllegalArgumentException(
+              "segment source "
+                  + dir
+                  + " holds "
+                  + name
+                  + ", which is "
+                  + (attrs.isSymbolicLink() ? "a symbolic link" : "not a regular file")
+                  + "; a segment folder may hold only regular files and folders");
+        } else {
+          files.add(prefix + name);
+        }
+      }
+    }
   }
 
   /** Hard-links or copies {@code source} to {@code target}; returns its entry. */
@@ -289,7 +295,11 @@ public final class SnapshotWriter implements Closeable {
     for (ShardEntry shard : shardEntries) {
       for (SegmentEntry segment : shard.segments()) {
         for (FileEntry file : segment.files()) {
-          fsync(root.resolve(file.path()));
+          Path path = root.resolve(file.path());
+          fsync(path);
+          if (!path.getParent().equals(root.resolve(segment.dir()))) {
+            fsync(path.getParent());
+          }
         }
         fsync(root.resolve(segment.dir()));
       }
@@ -432,7 +442,9 @@ public final class SnapshotWriter implements Closeable {
     }
     try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
       for (Path entry : entries) {
-        if (!Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.isDirectory(entry, LinkOption.NOFOLLOW_LINKS)) {
+          deleteSegmentDir(entry);
+        } else {
           Files.deleteIfExists(entry);
         }
       }

@@ -227,7 +227,7 @@ class ManifestCodecTest {
             "file outside its segment folder",
             t -> file(t, 0, 1, 0).put("path", "shard-0/" + SEG_A + "/vectors.qvf"),
             seg
-                + ".files[0].path: expected a file directly inside \"shard-0/"
+                + ".files[0].path: expected a file inside \"shard-0/"
                 + SEG_B
                 + "\"; got \"shard-0/"
                 + SEG_A

@@ -83,6 +83,41 @@ class SnapshotWriterReaderTest {
   }
 
   @Test
+  void segmentSubfoldersAreCarriedThroughWriterReaderAndArchive() throws Exception {
+    Path source = SnapshotFixtures.segmentSource(tmp, 0);
+    Files.createDirectories(source.resolve("index/deeper"));
+    Files.write(source.resolve("index/manifest.qfm"), new byte[] {1, 2, 3});
+    Files.write(source.resolve("index/deeper/field.qfi"), new byte[] {4, 5});
+    Path dir = tmp.resolve("snap");
+    try (SnapshotWriter writer = SnapshotWriter.begin(dir)) {
+      writer.addSegment(0, segmentId(0), source, 5);
+      writer.commit("c", config(), 1, 0, "job");
+    }
+    String seg = "shard-0/" + segmentId(0);
+    SnapshotReader reader = SnapshotReader.open(dir, true);
+    assertEquals(
+        List.of(
+            seg + "/deleted.qvf",
+            seg + "/ids.qvf",
+            seg + "/index/deeper/field.qfi",
+            seg + "/index/manifest.qfm",
+            seg + "/vectors.qvf"),
+        reader.manifest().shards().get(0).segments().get(0).files().stream()
+            .map(FileEntry::path)
+            .toList());
+
+    java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+    SnapshotArchive.pack(dir, tar);
+    Path unpacked = tmp.resolve("unpacked");
+    SnapshotArchive.unpack(new java.io.ByteArrayInputStream(tar.toByteArray()), unpacked);
+    assertArrayEquals(
+        new byte[] {4, 5}, Files.readAllBytes(unpacked.resolve(seg + "/index/deeper/field.qfi")));
+
+    Files.delete(dir.resolve(seg + "/index/deeper/field.qfi"));
+    assertRefused(dir, "listed file is missing: " + seg + "/index/deeper/field.qfi");
+  }
+
+  @Test
   void aFlippedByteIsCaughtWhenVerifying() throws Exception {
     Path dir = tmp.resolve("snap");
     writeSnapshot(tmp, dir, true);
@@ -296,10 +331,13 @@ class SnapshotWriterReaderTest {
           () -> writer.addSegment(0, segmentId(0), withLink, 1),
           "holds graph.qvf, which is a symbolic link");
 
-      Path withDir = segmentSource(tmp, 1);
-      Files.createDirectories(withDir.resolve("sub"));
+      Path linkInSubfolder = segmentSource(tmp, 1);
+      Files.createDirectories(linkInSubfolder.resolve("sub"));
+      Files.createSymbolicLink(
+          linkInSubfolder.resolve("sub/x.qvf"), tmp.resolve("source-1/ids.qvf"));
       assertMessage(
-          () -> writer.addSegment(0, segmentId(1), withDir, 1), "holds sub, which is a directory");
+          () -> writer.addSegment(0, segmentId(1), linkInSubfolder, 1),
+          "holds x.qvf, which is a symbolic link");
 
       Path empty = Files.createDirectories(tmp.resolve("empty-source"));
       assertMessage(() -> writer.addSegment(0, segmentId(2), empty, 1), "holds no files");
