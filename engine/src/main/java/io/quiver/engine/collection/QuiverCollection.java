@@ -1,22 +1,33 @@
 package io.quiver.engine.collection;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.engine.operation.Operation;
 import io.quiver.engine.operation.PointSelector;
+import io.quiver.engine.payload.FieldIndexKind;
+import io.quiver.engine.payload.JsonPath;
 import io.quiver.engine.point.Point;
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.point.PointRecord;
 import io.quiver.engine.point.ScoredPoint;
+import io.quiver.engine.segment.SegmentMeta;
 import io.quiver.engine.shard.LocalShard;
 import io.quiver.engine.shard.OptimizationProgress;
 import io.quiver.engine.shard.SearchRequest;
+import io.quiver.engine.snapshot.SnapshotManifest;
+import io.quiver.engine.snapshot.SnapshotReader;
+import io.quiver.engine.snapshot.SnapshotWriter;
 import io.quiver.engine.store.FileFormat;
 import io.quiver.engine.store.JsonFile;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 
 /**
  * An embedded collection: Quiver without a server, in a directory of its own. Thread-safe. Writes
@@ -41,6 +52,7 @@ public final class QuiverCollection implements Closeable {
   static final String CONFIG_FORMAT = "quiver.collection";
   static final int CONFIG_VERSION = 1;
   static final String SHARD_DIR = "shard";
+  static final String PAYLOAD_SCHEMA = "payload_schema";
 
   private final Path path;
   private final CollectionConfig config;
@@ -58,14 +70,18 @@ public final class QuiverCollection implements Closeable {
       throw new IllegalStateException("a collection already exists in " + path);
     }
     Files.createDirectories(path);
-    byte[] json = config.toJson().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    writeConfig(path, config);
+    return open(path);
+  }
+
+  private static void writeConfig(Path path, CollectionConfig config) throws IOException {
+    byte[] json = config.toJson().toString().getBytes(StandardCharsets.UTF_8);
     JsonFile.write(
         path.resolve(CONFIG_FILE),
         CONFIG_FORMAT,
         CONFIG_VERSION,
         new byte[FileFormat.SEGMENT_ID_LENGTH],
         json);
-    return open(path);
   }
 
   /** Opens the collection in {@code path}, replaying its WAL after the last checkpoint. */
@@ -156,6 +172,105 @@ public final class QuiverCollection implements Closeable {
   /** Indexes everything written so far and checkpoints; returns when done. */
   public void optimize() throws IOException {
     shard.optimizer().optimizeFully();
+  }
+
+  /**
+   * Writes a snapshot of this collection into {@code target}, a folder that must not hold one
+   * already: everything applied up to now, and nothing after. Writes wait only while segment files
+   * are hard-linked; searches go on. The manifest's {@code config} is this collection's config plus
+   * {@code payload_schema} (field key to index schema); its version and watermark are the sequence
+   * of the last operation it holds (at least 1). {@link #restore} opens it as a collection again.
+   */
+  public SnapshotManifest snapshot(Path target) throws IOException {
+    try (SnapshotWriter writer = SnapshotWriter.begin(target)) {
+      long watermark = shard.snapshot(writer, 0);
+      ObjectNode json = config.toJson();
+      ObjectNode schema = json.putObject(PAYLOAD_SCHEMA);
+      for (SegmentMeta.IndexedField f : shard.indexes()) {
+        schema.put(f.key(), f.schema());
+      }
+      return writer.commit(name(), json, Math.max(1, watermark), watermark, null);
+    }
+  }
+
+  /**
+   * Creates a collection in {@code path} (which must not hold one) from the snapshot in {@code
+   * snapshotDir}, verifying every file's sha256 first, and opens it. The segments of every shard in
+   * the snapshot go into the one local shard (a snapshot's shards hold disjoint ids); their files
+   * are hard-linked where the filesystem allows. Writes continue after the snapshot's watermark.
+   */
+  public static QuiverCollection restore(Path snapshotDir, Path path) throws IOException {
+    SnapshotReader snapshot = SnapshotReader.open(snapshotDir, true);
+    SnapshotManifest manifest = snapshot.manifest();
+    ObjectNode json = manifest.config();
+    JsonNode schema = json.remove(PAYLOAD_SCHEMA);
+    CollectionConfig config = CollectionConfig.fromJson(json);
+    List<SegmentMeta.IndexedField> indexes = payloadSchema(schema);
+    if (Files.exists(path.resolve(CONFIG_FILE))) {
+      throw new IllegalStateException("a collection already exists in " + path);
+    }
+    boolean created = !Files.exists(path);
+    boolean success = false;
+    try {
+      Files.createDirectories(path);
+      List<Path> segments = new ArrayList<>();
+      snapshot.segmentDirs().values().forEach(segments::addAll);
+      LocalShard.restore(path.resolve(SHARD_DIR), segments, manifest.watermark(), indexes);
+      writeConfig(path, config);
+      QuiverCollection restored = open(path);
+      success = true;
+      return restored;
+    } finally {
+      if (!success) {
+        deleteQuietly(path.resolve(SHARD_DIR));
+        Files.deleteIfExists(path.resolve(CONFIG_FILE));
+        if (created) {
+          Files.deleteIfExists(path);
+        }
+      }
+    }
+  }
+
+  private static List<SegmentMeta.IndexedField> payloadSchema(JsonNode schema) {
+    List<SegmentMeta.IndexedField> indexes = new ArrayList<>();
+    if (schema == null || schema.isNull()) {
+      return indexes;
+    }
+    if (!schema.isObject()) {
+      throw new IllegalArgumentException(
+          "manifest config." + PAYLOAD_SCHEMA + " must be an object; got " + schema);
+    }
+    for (Iterator<Map.Entry<String, JsonNode>> it = schema.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      String at = "manifest config." + PAYLOAD_SCHEMA + "." + e.getKey();
+      if (!e.getValue().isTextual()) {
+        throw new IllegalArgumentException(at + " must be a schema name; got " + e.getValue());
+      }
+      try {
+        JsonPath.parse(e.getKey());
+        FieldIndexKind.fromSchema(e.getValue().asText());
+      } catch (IllegalArgumentException bad) {
+        throw new IllegalArgumentException(at + ": " + bad.getMessage(), bad);
+      }
+      indexes.add(new SegmentMeta.IndexedField(e.getKey(), e.getValue().asText()));
+    }
+    return indexes;
+  }
+
+  private static void deleteQuietly(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** The collection's name: its folder's name. */
+  public String name() {
+    return path.toAbsolutePath().normalize().getFileName().toString();
   }
 
   /** The shard underneath, for servers and tests. */

@@ -111,6 +111,19 @@ public final class DeletedPoints {
 
   /** Writes the deletes up to {@code sequence} and forgets their sequences. Writer thread only. */
   public void checkpoint(Path file, byte[] segmentId, long sequence) throws IOException {
+    writeAsOf(file, segmentId, sequence);
+    for (Iterator<Long> it = sinceCheckpoint.values().iterator(); it.hasNext(); ) {
+      if (it.next() <= sequence) {
+        it.remove();
+      }
+    }
+  }
+
+  /**
+   * Writes the deletes up to {@code sequence} to {@code file} (for a snapshot) and changes nothing
+   * here; returns how many there are. Writer thread only.
+   */
+  public int writeAsOf(Path file, byte[] segmentId, long sequence) throws IOException {
     AtomicLongArray current = words;
     int n = wordsFor(size);
     long[] snapshot = new long[n];
@@ -123,18 +136,16 @@ public final class DeletedPoints {
             snapshot[offset >>> 6] &= ~(1L << offset);
           }
         });
+    int deleted = 0;
     try (AtomicFileWriter out = new AtomicFileWriter(file, FORMAT, VERSION, segmentId)) {
       out.writeInt(size).writeInt(n);
       for (long word : snapshot) {
         out.writeLong(word);
+        deleted += Long.bitCount(word);
       }
       out.commit();
     }
-    for (Iterator<Long> it = sinceCheckpoint.values().iterator(); it.hasNext(); ) {
-      if (it.next() <= sequence) {
-        it.remove();
-      }
-    }
+    return deleted;
   }
 
   public static DeletedPoints read(Path file, int expectedSize) throws IOException {

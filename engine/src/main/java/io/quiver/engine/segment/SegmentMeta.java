@@ -75,7 +75,7 @@ public record SegmentMeta(
     JsonFile.write(dir.resolve(FILE), FORMAT, VERSION, id.bytes(), bytes);
   }
 
-  static SegmentMeta read(Path dir) throws IOException {
+  public static SegmentMeta read(Path dir) throws IOException {
     Path file = dir.resolve(FILE);
     JsonFile.Contents contents = JsonFile.read(file, FORMAT, VERSION);
     byte[] bytes = contents.json();

@@ -21,8 +21,10 @@ import io.quiver.engine.segment.ImmutableSegment;
 import io.quiver.engine.segment.MutableSegment;
 import io.quiver.engine.segment.Segment;
 import io.quiver.engine.segment.SegmentFilter;
+import io.quiver.engine.segment.SegmentId;
 import io.quiver.engine.segment.SegmentMeta;
 import io.quiver.engine.segment.SegmentPoints;
+import io.quiver.engine.snapshot.SnapshotWriter;
 import io.quiver.engine.vector.Vectors;
 import io.quiver.engine.wal.Wal;
 import io.quiver.engine.wal.WalOptions;
@@ -64,6 +66,7 @@ public final class LocalShard implements Closeable {
   private static final Logger LOG = LoggerFactory.getLogger(LocalShard.class);
   static final String SEGMENTS_DIR = "segments";
   static final String WAL_DIR = "wal";
+  static final String SNAPSHOT_STAGING_DIR = "snapshot-staging";
 
   private final Path dir;
   private final CollectionConfig config;
@@ -111,6 +114,7 @@ public final class LocalShard implements Closeable {
                 segDir, ref.deleted() == null ? null : segDir.resolve(ref.deleted())));
       }
       removeUnlisted(dir, state);
+      deleteTree(dir.resolve(SNAPSHOT_STAGING_DIR)); // left by a snapshot a crash interrupted
       if (ownWal) {
         WalOptions options =
             WalOptions.DEFAULT
@@ -596,6 +600,28 @@ public final class LocalShard implements Closeable {
     return segments.size() + 1;
   }
 
+  /**
+   * Adds this shard as of the last applied operation to {@code writer} as shard {@code
+   * shardNumber}: its immutable segments with their deletes up to then, and one segment built from
+   * the points of the mutable segment. Writes wait only while the files are hard-linked; searches
+   * do not wait. Returns the sequence the snapshot holds everything up to (its watermark).
+   */
+  public long snapshot(SnapshotWriter writer, int shardNumber) throws IOException {
+    Path staging = dir.resolve(SNAPSHOT_STAGING_DIR).resolve(SegmentId.random().toString());
+    return ShardSnapshot.write(this, writer, shardNumber, staging);
+  }
+
+  /**
+   * Writes a new shard into {@code dir} from a snapshot's segment folders, checkpointed at the
+   * snapshot's {@code watermark}; {@link #open} it afterwards. The segments' files are hard-linked
+   * where the filesystem allows, copied otherwise.
+   */
+  public static void restore(
+      Path dir, List<Path> segmentDirs, long watermark, List<SegmentMeta.IndexedField> indexes)
+      throws IOException {
+    ShardSnapshot.restore(dir, segmentDirs, watermark, indexes);
+  }
+
   // ---------------------------------------------------------------- optimizer hooks
 
   Object writeMutex() {
@@ -623,7 +649,8 @@ public final class LocalShard implements Closeable {
     mutable = m;
   }
 
-  List<SegmentMeta.IndexedField> indexes() {
+  /** The payload field indexes this shard keeps (key and Qdrant schema name). */
+  public List<SegmentMeta.IndexedField> indexes() {
     return List.copyOf(indexes);
   }
 
