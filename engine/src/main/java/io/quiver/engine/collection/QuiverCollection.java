@@ -74,6 +74,43 @@ public final class QuiverCollection implements Closeable {
     return open(path);
   }
 
+  /**
+   * Replaces the configuration of the closed collection in {@code path}; it takes effect when the
+   * collection is opened again, for segments built from then on. The vectors' names, sizes and
+   * distances cannot change (existing segments hold them).
+   */
+  public static void updateConfig(Path path, CollectionConfig config) throws IOException {
+    Path file = path.resolve(CONFIG_FILE);
+    if (!Files.exists(file)) {
+      throw new IllegalArgumentException(
+          "no collection in " + path + ": " + CONFIG_FILE + " is missing");
+    }
+    CollectionConfig current =
+        CollectionConfig.fromJson(JsonFile.read(file, CONFIG_FORMAT, CONFIG_VERSION).json());
+    if (!current.vectors().keySet().equals(config.vectors().keySet())) {
+      throw new IllegalArgumentException(
+          "vectors cannot be added or removed: the collection has "
+              + current.vectors().keySet()
+              + ", the update has "
+              + config.vectors().keySet());
+    }
+    for (String name : current.vectors().keySet()) {
+      VectorParams was = current.vectors().get(name);
+      VectorParams now = config.vectors().get(name);
+      if (was.size() != now.size() || was.distance() != now.distance()) {
+        throw new IllegalArgumentException(
+            "vector '"
+                + name
+                + "': size and distance cannot change ("
+                + was.size()
+                + ", "
+                + was.distance()
+                + ")");
+      }
+    }
+    writeConfig(path, config);
+  }
+
   private static void writeConfig(Path path, CollectionConfig config) throws IOException {
     byte[] json = config.toJson().toString().getBytes(StandardCharsets.UTF_8);
     JsonFile.write(

@@ -596,6 +596,27 @@ public final class LocalShard implements Closeable {
   }
 
   /** How many segments the shard has, the mutable one included. */
+  /** Points in the mutable segment, waiting to be indexed. */
+  public int mutableSize() {
+    return mutable.size();
+  }
+
+  /** Live points in indexed (immutable) segments. */
+  public long indexedPointCount() {
+    segmentsLock.readLock().lock();
+    try {
+      long n = 0;
+      for (Segment s : segments) {
+        if (s instanceof ImmutableSegment) {
+          n += s.liveCount();
+        }
+      }
+      return n;
+    } finally {
+      segmentsLock.readLock().unlock();
+    }
+  }
+
   public int segmentCount() {
     return segments.size() + 1;
   }
