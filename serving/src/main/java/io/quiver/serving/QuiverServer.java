@@ -7,7 +7,6 @@ import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
 import com.linecorp.armeria.server.ServiceConfig;
-import com.linecorp.armeria.server.annotation.JacksonRequestConverterFunction;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
 import io.grpc.BindableService;
@@ -23,6 +22,7 @@ import io.quiver.serving.config.ServerConfig;
 import io.quiver.serving.grpc.GrpcErrorHandler;
 import io.quiver.serving.grpc.QdrantService;
 import io.quiver.serving.metrics.ServerMetrics;
+import io.quiver.serving.rest.JsonBodyConverter;
 import io.quiver.serving.rest.QdrantResponseConverter;
 import io.quiver.serving.rest.RestErrorHandler;
 import io.quiver.serving.rest.RestJson;
@@ -301,7 +301,7 @@ public final class QuiverServer implements AutoCloseable {
       services.addAll(restServices);
       for (Object service : services) {
         sb.annotatedService()
-            .requestConverters(new JacksonRequestConverterFunction(RestJson.MAPPER))
+            .requestConverters(new JsonBodyConverter())
             .responseConverters(new QdrantResponseConverter())
             .exceptionHandlers(errors)
             .useBlockingTaskExecutor(true)

@@ -112,6 +112,34 @@ class ErrorsAndLimitsTest {
   }
 
   @Test
+  void wrongTypeNamesTheField() {
+    String error =
+        qdrantError(sendJson(server, "POST", "/test/batch", "{\"batch_size\": \"abc\"}"), 400);
+    assertTrue(error.startsWith("Format error in JSON body: batch_size: "), error);
+    assertTrue(error.contains("\"abc\""), error);
+    String empty = qdrantError(sendJson(server, "POST", "/test/batch", ""), 400);
+    assertTrue(empty.startsWith("Format error in JSON body: "), empty);
+  }
+
+  @Test
+  void jsonIsReadWhateverTheContentTypeClaims() {
+    // curl -d '{...}' labels JSON as a form.
+    HttpRequest request =
+        TestServers.request(server, "/test/items")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString("{\"a\": 1}"))
+            .build();
+    HttpResponse<String> response = TestServers.send(request);
+    assertEquals(200, response.statusCode(), response.body());
+    assertEquals(1, TestServers.json(response).path("result").path("a").asInt());
+  }
+
+  @Test
+  void headIsAnsweredLikeGet() {
+    assertEquals(200, TestServers.call(server, "HEAD", "/healthz", null).statusCode());
+  }
+
+  @Test
   void requestRecordValidationIs400() {
     String error = qdrantError(sendJson(server, "POST", "/test/batch", "{\"batch_size\": 0}"), 400);
     assertEquals("batch_size must be >= 1; got 0", error);

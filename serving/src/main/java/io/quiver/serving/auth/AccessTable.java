@@ -153,9 +153,13 @@ public final class AccessTable {
     return new Builder(new LinkedHashMap<>(rest), new LinkedHashMap<>(grpc));
   }
 
-  /** The access a REST endpoint needs; empty if the table does not classify it. */
+  /**
+   * The access a REST endpoint needs; empty if the table does not classify it. A HEAD request is
+   * answered by the GET route (Armeria routes it there) and needs what GET needs.
+   */
   public Optional<Access> rest(HttpMethod method, String pathPattern) {
-    return Optional.ofNullable(rest.get(restEndpoint(method, pathPattern)));
+    HttpMethod classified = method == HttpMethod.HEAD ? HttpMethod.GET : method;
+    return Optional.ofNullable(rest.get(restEndpoint(classified, pathPattern)));
   }
 
   /** The access a gRPC method ({@code package.Service/Method}) needs; empty if unclassified. */

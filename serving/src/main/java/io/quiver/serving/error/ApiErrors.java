@@ -2,6 +2,7 @@ package io.quiver.serving.error;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.linecorp.armeria.common.ContentTooLargeException;
@@ -204,6 +205,16 @@ public final class ApiErrors {
   }
 
   private static String describe(JsonProcessingException e) {
+    StringBuilder field = new StringBuilder();
+    if (e instanceof JsonMappingException mapping) {
+      for (JsonMappingException.Reference reference : mapping.getPath()) {
+        if (reference.getFieldName() != null) {
+          field.append(field.length() == 0 ? "" : ".").append(reference.getFieldName());
+        } else if (reference.getIndex() >= 0) {
+          field.append('[').append(reference.getIndex()).append(']');
+        }
+      }
+    }
     String where =
         e.getLocation() == null
             ? ""
@@ -211,6 +222,6 @@ public final class ApiErrors {
                 + e.getLocation().getLineNr()
                 + ", column "
                 + e.getLocation().getColumnNr();
-    return e.getOriginalMessage() + where;
+    return (field.length() == 0 ? "" : field + ": ") + e.getOriginalMessage() + where;
   }
 }
