@@ -40,8 +40,7 @@ public final class Protos {
         try {
           return PointId.of(UUID.fromString(id.getUuid()));
         } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(
-              field + ": '" + id.getUuid() + "' is not a UUID", e);
+          throw new IllegalArgumentException(field + ": '" + id.getUuid() + "' is not a UUID", e);
         }
       default:
         throw new IllegalArgumentException(field + ": a point id needs num or uuid");
@@ -265,7 +264,9 @@ public final class Protos {
                   if (id.hasUuid()) {
                     ids.add(id.getUuid());
                   } else {
-                    ids.add(JSON.numberNode(new java.math.BigInteger(Long.toUnsignedString(id.getNum()))));
+                    ids.add(
+                        JSON.numberNode(
+                            new java.math.BigInteger(Long.toUnsignedString(id.getNum()))));
                   }
                 });
         return out;
@@ -340,7 +341,9 @@ public final class Protos {
     if (f.hasGeoBoundingBox() || f.hasGeoRadius() || f.hasGeoPolygon()) {
       // Kept in the JSON so the parser refuses it with the path, like any unsupported condition.
       out.put(
-          f.hasGeoBoundingBox() ? "geo_bounding_box" : f.hasGeoRadius() ? "geo_radius" : "geo_polygon",
+          f.hasGeoBoundingBox()
+              ? "geo_bounding_box"
+              : f.hasGeoRadius() ? "geo_radius" : "geo_polygon",
           "(geo condition)");
     }
     if (f.hasIsEmpty() || f.hasIsNull()) {
