@@ -1,5 +1,6 @@
 package io.quiver.serving.cli;
 
+import io.quiver.serving.QuiverNode;
 import io.quiver.serving.QuiverServer;
 import io.quiver.serving.config.ConfigException;
 import io.quiver.serving.config.ConfigLoader;
@@ -105,9 +106,9 @@ final class ServeCommand implements Callable<Integer> {
       throw new ConfigException(
           "storage.storage_path", "cannot create directory " + storagePath + ": " + e);
     }
-    // Endpoint services (collections, points, snapshots, admin) are registered here as they land.
-    QuiverServer server = QuiverServer.builder(config).build().start();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "quiver-shutdown"));
+    QuiverNode node = QuiverNode.start(config);
+    QuiverServer server = node.server();
+    Runtime.getRuntime().addShutdownHook(new Thread(node::close, "quiver-shutdown"));
     PrintWriter out = spec.commandLine().getOut();
     String scheme = config.service().enableTls() ? "https" : "http";
     out.printf(
