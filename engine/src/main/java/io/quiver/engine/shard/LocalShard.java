@@ -268,6 +268,10 @@ public final class LocalShard implements Closeable {
       Payloads.checkKey(c.key(), "field_name");
       JsonPath.parse(c.key());
       FieldIndexKind.fromSchema(c.schema());
+    } else if (op instanceof Operation.DeleteFieldIndex d) {
+      // Applying parses the key; a malformed one must be refused here, not halt the shard.
+      Payloads.checkKey(d.key(), "field_name");
+      JsonPath.parse(d.key());
     }
   }
 

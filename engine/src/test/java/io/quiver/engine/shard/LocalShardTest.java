@@ -216,4 +216,25 @@ class LocalShardTest {
       assertNull(shard.scroll(null, 1, false, false).nextOffset());
     }
   }
+
+  @Test
+  void malformedIndexKeyIsRejectedBeforeTheLogNotWhenApplied() throws IOException {
+    try (LocalShard shard = LocalShard.open(tmp.resolve("s"), config(0), true)) {
+      shard.submit(upsert(new float[][] {new float[DIM]}, 0, 1), true);
+      shard.optimizer().optimizeFully(); // applying a DeleteFieldIndex parses it per segment
+      for (String key : List.of("a[", "a..b", "")) {
+        IllegalArgumentException e =
+            assertThrows(
+                IllegalArgumentException.class,
+                () -> shard.submit(new Operation.DeleteFieldIndex(key), true),
+                key);
+        assertTrue(e.getMessage().contains("'" + key), e.getMessage());
+      }
+      assertEquals(1, shard.lastApplied());
+      shard.submit(new Operation.DeletePoints(PointSelector.ids(List.of(PointId.of(0)))), true);
+    }
+    try (LocalShard shard = LocalShard.open(tmp.resolve("s"), config(0), true)) {
+      assertEquals(0, shard.count()); // the log replays
+    }
+  }
 }
