@@ -73,6 +73,15 @@ public interface CollectionService extends Closeable {
    */
   UpdateResult update(String collection, Operation operation, boolean wait) throws IOException;
 
+  /**
+   * Applies writes in order, one result each. Every operation is checked before the first is
+   * logged, so a batch with a bad operation changes nothing (the error names it as {@code
+   * operations[i]}); a failure while logging may leave the ones before it applied. With {@code
+   * wait} it returns once all of them are durable.
+   */
+  List<UpdateResult> update(String collection, List<Operation> operations, boolean wait)
+      throws IOException;
+
   List<PointRecord> retrieve(
       String collection, List<PointId> ids, boolean withPayload, boolean withVectors);
 

@@ -300,9 +300,9 @@ public final class LocalCollectionService implements CollectionService {
 
   @Override
   public List<String> aliasesOf(String collection) {
-    hosted(collection);
+    String name = hosted(collection).name(); // an alias lists its collection's aliases
     return aliases.entrySet().stream()
-        .filter(e -> e.getValue().equals(collection))
+        .filter(e -> e.getValue().equals(name))
         .map(Map.Entry::getKey)
         .sorted()
         .toList();
@@ -314,6 +314,30 @@ public final class LocalCollectionService implements CollectionService {
   public UpdateResult update(String collection, Operation operation, boolean wait)
       throws IOException {
     return hosted(collection).read(c -> new UpdateResult(c.shard().submit(operation, wait), wait));
+  }
+
+  @Override
+  public List<UpdateResult> update(String collection, List<Operation> operations, boolean wait)
+      throws IOException {
+    return hosted(collection)
+        .read(
+            c -> {
+              for (int i = 0; i < operations.size(); i++) {
+                try {
+                  c.shard().check(operations.get(i));
+                } catch (IllegalArgumentException e) {
+                  throw new IllegalArgumentException("operations[" + i + "]: " + e.getMessage(), e);
+                }
+              }
+              List<UpdateResult> results = new ArrayList<>(operations.size());
+              for (int i = 0; i < operations.size(); i++) {
+                // One sync after the last covers the whole batch.
+                boolean last = i == operations.size() - 1;
+                results.add(
+                    new UpdateResult(c.shard().submit(operations.get(i), wait && last), wait));
+              }
+              return results;
+            });
   }
 
   @Override

@@ -16,6 +16,7 @@ import io.quiver.cluster.ConflictException;
 import io.quiver.cluster.NotFoundException;
 import io.quiver.cluster.SnapshotDescription;
 import io.quiver.cluster.SnapshotVersion;
+import io.quiver.cluster.UpdateResult;
 import io.quiver.engine.collection.CollectionConfig;
 import io.quiver.engine.operation.Operation;
 import io.quiver.engine.operation.PointSelector;
@@ -114,6 +115,7 @@ class LocalCollectionServiceTest {
     try (LocalCollectionService service = open()) {
       assertEquals(List.of("docs", "other"), service.listCollections());
       assertEquals(List.of("latest"), service.aliasesOf("docs"));
+      assertEquals(List.of("latest"), service.aliasesOf("latest"), "an alias names its collection");
       CollectionInfo info = service.info("latest");
       assertEquals("docs", info.name());
       assertEquals(100, info.pointsCount());
@@ -128,6 +130,34 @@ class LocalCollectionServiceTest {
           assertThrows(NotFoundException.class, () -> service.count("docs", null));
       assertEquals("collection 'docs' does not exist", e.getMessage());
       assertEquals(Map.of("previous", "other"), service.aliases());
+    }
+  }
+
+  @Test
+  void aBatchOfWritesIsCheckedWholeBeforeAnyIsLogged() throws Exception {
+    try (LocalCollectionService service = open()) {
+      service.createCollection("docs", config(), CollectionSettings.DEFAULT);
+      Operation wrongDimension =
+          new Operation.Upsert(List.of(Point.of(PointId.of(99), new float[DIM + 1], null)));
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> service.update("docs", List.of(upsert(0, 10, "a"), wrongDimension), true));
+      assertTrue(e.getMessage().startsWith("operations[1]: "), e.getMessage());
+      assertTrue(e.getMessage().contains("dimension " + (DIM + 1)), e.getMessage());
+      assertEquals(0, service.count("docs", null), "nothing of the batch was applied");
+
+      List<UpdateResult> results =
+          service.update(
+              "docs",
+              List.of(
+                  upsert(0, 10, "a"),
+                  new Operation.DeletePoints(PointSelector.ids(List.of(PointId.of(3))))),
+              true);
+      assertEquals(2, results.size());
+      assertTrue(results.get(0).operationId() < results.get(1).operationId());
+      assertTrue(results.get(1).completed());
+      assertEquals(9, service.count("docs", null));
     }
   }
 
