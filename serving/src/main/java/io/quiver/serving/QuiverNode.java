@@ -3,6 +3,11 @@ package io.quiver.serving;
 import io.quiver.cluster.CollectionService;
 import io.quiver.cluster.local.LocalCollectionService;
 import io.quiver.serving.config.ServerConfig;
+import io.quiver.serving.grpc.AdminGrpcService;
+import io.quiver.serving.grpc.CollectionsGrpcService;
+import io.quiver.serving.grpc.PointsGrpcService;
+import io.quiver.serving.grpc.SnapshotsGrpcService;
+import io.quiver.serving.grpc.VersionedPointsGrpcService;
 import io.quiver.serving.snapshot.HadoopSnapshotFetcher;
 import java.io.IOException;
 import java.util.List;
@@ -43,6 +48,11 @@ public final class QuiverNode implements AutoCloseable {
   static void register(
       QuiverServer.Builder builder, CollectionService collections, ServerConfig config) {
     // REST and gRPC endpoint services are added here as they land.
+    builder.grpcService(new CollectionsGrpcService(collections, config.strictMode()));
+    builder.grpcService(new PointsGrpcService(collections, config.strictMode()));
+    builder.grpcService(new SnapshotsGrpcService(collections));
+    builder.grpcService(new AdminGrpcService(collections));
+    builder.grpcService(new VersionedPointsGrpcService());
   }
 
   public CollectionService collections() {

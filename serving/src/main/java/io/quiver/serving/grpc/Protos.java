@@ -8,10 +8,15 @@ import com.google.protobuf.Timestamp;
 import io.qdrant.client.grpc.Common;
 import io.qdrant.client.grpc.JsonWithInt;
 import io.qdrant.client.grpc.Points;
+import io.quiver.cluster.UpdateResult;
 import io.quiver.engine.filter.Filter;
 import io.quiver.engine.filter.FilterParser;
+import io.quiver.engine.operation.PointSelector;
 import io.quiver.engine.point.Point;
 import io.quiver.engine.point.PointId;
+import io.quiver.engine.point.PointRecord;
+import io.quiver.engine.point.ScoredPoint;
+import io.quiver.serving.api.PayloadSelector;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -211,11 +216,119 @@ public final class Protos {
         payload(p.getPayloadMap()));
   }
 
+  // ---------------------------------------------------------------- selectors and results
+
+  /**
+   * Qdrant's {@code with_payload}: all, none, {@code include} or {@code exclude}; {@code fallback}
+   * when the request carries none (Qdrant: none for searches and queries, all for get and scroll).
+   */
+  public static PayloadSelector payloadSelector(
+      boolean present, Points.WithPayloadSelector selector, PayloadSelector fallback) {
+    if (!present) {
+      return fallback;
+    }
+    switch (selector.getSelectorOptionsCase()) {
+      case ENABLE:
+        return selector.getEnable() ? PayloadSelector.ALL : PayloadSelector.NONE;
+      case INCLUDE:
+        return PayloadSelector.include(selector.getInclude().getFieldsList());
+      case EXCLUDE:
+        return PayloadSelector.exclude(selector.getExclude().getFieldsList());
+      default:
+        return fallback;
+    }
+  }
+
+  static Points.ScoredPoint scoredPoint(
+      ScoredPoint p, PayloadSelector payload, VectorSelector vectors) {
+    Points.ScoredPoint.Builder out =
+        Points.ScoredPoint.newBuilder()
+            .setId(pointId(p.id()))
+            .setScore(p.score())
+            .setVersion(p.version());
+    if (payload.wanted() && p.payload() != null) {
+      out.putAllPayload(payloadFields(payload.apply(p.payload())));
+    }
+    if (vectors.any() && p.vectors() != null) {
+      out.setVectors(vectorsOutput(vectors.apply(p.vectors())));
+    }
+    return out.build();
+  }
+
+  static Points.RetrievedPoint retrievedPoint(
+      PointRecord p, PayloadSelector payload, VectorSelector vectors) {
+    Points.RetrievedPoint.Builder out = Points.RetrievedPoint.newBuilder().setId(pointId(p.id()));
+    if (payload.wanted() && p.payload() != null) {
+      out.putAllPayload(payloadFields(payload.apply(p.payload())));
+    }
+    if (vectors.any() && p.vectors() != null) {
+      out.setVectors(vectorsOutput(vectors.apply(p.vectors())));
+    }
+    return out.build();
+  }
+
+  /** COMPLETED once the write is durable ({@code wait}), ACKNOWLEDGED when only logged. */
+  static Points.UpdateResult updateResult(UpdateResult result) {
+    return Points.UpdateResult.newBuilder()
+        .setOperationId(result.operationId())
+        .setStatus(
+            result.completed() ? Points.UpdateStatus.Completed : Points.UpdateStatus.Acknowledged)
+        .build();
+  }
+
+  /** The points a write touches: a list of ids or a filter. */
+  static PointSelector pointSelector(Points.PointsSelector selector, String field) {
+    switch (selector.getPointsSelectorOneOfCase()) {
+      case POINTS:
+        return PointSelector.ids(
+            pointIds(selector.getPoints().getIdsList(), field + ".points.ids"));
+      case FILTER:
+        return PointSelector.filter(
+            FilterParser.parseFilter(filterJson(selector.getFilter()), field + ".filter"));
+      default:
+        throw new IllegalArgumentException(field + ": select the points by ids or by a filter");
+    }
+  }
+
+  /** The conditions in a filter, nested ones and those of nested filters included. */
+  public static int conditionCount(Common.Filter f) {
+    long n =
+        conditionCount(f.getMustList())
+            + conditionCount(f.getShouldList())
+            + conditionCount(f.getMustNotList());
+    if (f.hasMinShould()) {
+      n += conditionCount(f.getMinShould().getConditionsList());
+    }
+    return (int) Math.min(Integer.MAX_VALUE, n);
+  }
+
+  private static long conditionCount(List<Common.Condition> conditions) {
+    long n = 0;
+    for (Common.Condition c : conditions) {
+      switch (c.getConditionOneOfCase()) {
+        case FILTER:
+          n += conditionCount(c.getFilter());
+          break;
+        case NESTED:
+          n += 1 + conditionCount(c.getNested().getFilter());
+          break;
+        default:
+          n += 1;
+      }
+    }
+    return n;
+  }
+
   // ---------------------------------------------------------------- filters
 
   /** The engine's filter for a gRPC filter; null when {@code present} is false. */
   public static Filter filter(boolean present, Common.Filter filter) {
     return present ? FilterParser.parse(filterJson(filter)) : null;
+  }
+
+  /** As {@link #filter(boolean, Common.Filter)}, errors named from {@code path}. */
+  public static Filter filter(boolean present, Common.Filter filter, String path) {
+    return present ? FilterParser.parseFilter(filterJson(filter), path) : null;
   }
 
   /** A gRPC filter in Qdrant's REST JSON shape. */
