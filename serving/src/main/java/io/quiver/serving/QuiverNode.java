@@ -3,6 +3,7 @@ package io.quiver.serving;
 import io.quiver.cluster.CollectionService;
 import io.quiver.cluster.local.LocalCollectionService;
 import io.quiver.serving.config.ServerConfig;
+import io.quiver.serving.metrics.CollectionMetrics;
 import io.quiver.serving.snapshot.HadoopSnapshotFetcher;
 import java.io.IOException;
 import java.util.List;
@@ -16,10 +17,13 @@ import java.util.List;
 public final class QuiverNode implements AutoCloseable {
 
   private final CollectionService collections;
+  private final CollectionMetrics metrics;
   private final QuiverServer server;
 
-  private QuiverNode(CollectionService collections, QuiverServer server) {
+  private QuiverNode(
+      CollectionService collections, CollectionMetrics metrics, QuiverServer server) {
     this.collections = collections;
+    this.metrics = metrics;
     this.server = server;
   }
 
@@ -32,7 +36,9 @@ public final class QuiverNode implements AutoCloseable {
       QuiverServer.Builder builder = QuiverServer.builder(config);
       register(builder, collections, config);
       builder.onShutdown(collections);
-      return new QuiverNode(collections, builder.build().start());
+      QuiverServer server = builder.build();
+      CollectionMetrics metrics = new CollectionMetrics(collections, server.meterRegistry(), 2_000);
+      return new QuiverNode(collections, metrics, server.start());
     } catch (RuntimeException e) {
       collections.close();
       throw e;
@@ -63,6 +69,7 @@ public final class QuiverNode implements AutoCloseable {
 
   @Override
   public void close() {
+    metrics.close();
     server.close();
   }
 }
