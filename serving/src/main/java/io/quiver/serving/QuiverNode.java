@@ -8,6 +8,7 @@ import io.quiver.serving.grpc.CollectionsGrpcService;
 import io.quiver.serving.grpc.PointsGrpcService;
 import io.quiver.serving.grpc.SnapshotsGrpcService;
 import io.quiver.serving.grpc.VersionedPointsGrpcService;
+import io.quiver.serving.metrics.CollectionMetrics;
 import io.quiver.serving.snapshot.HadoopSnapshotFetcher;
 import java.io.IOException;
 import java.util.List;
@@ -21,10 +22,13 @@ import java.util.List;
 public final class QuiverNode implements AutoCloseable {
 
   private final CollectionService collections;
+  private final CollectionMetrics metrics;
   private final QuiverServer server;
 
-  private QuiverNode(CollectionService collections, QuiverServer server) {
+  private QuiverNode(
+      CollectionService collections, CollectionMetrics metrics, QuiverServer server) {
     this.collections = collections;
+    this.metrics = metrics;
     this.server = server;
   }
 
@@ -37,7 +41,9 @@ public final class QuiverNode implements AutoCloseable {
       QuiverServer.Builder builder = QuiverServer.builder(config);
       register(builder, collections, config);
       builder.onShutdown(collections);
-      return new QuiverNode(collections, builder.build().start());
+      QuiverServer server = builder.build();
+      CollectionMetrics metrics = new CollectionMetrics(collections, server.meterRegistry(), 2_000);
+      return new QuiverNode(collections, metrics, server.start());
     } catch (RuntimeException e) {
       collections.close();
       throw e;
@@ -73,6 +79,7 @@ public final class QuiverNode implements AutoCloseable {
 
   @Override
   public void close() {
+    metrics.close();
     server.close();
   }
 }

@@ -9,6 +9,7 @@ import com.linecorp.armeria.server.ServerPort;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
+import com.linecorp.armeria.server.logging.AccessLogWriter;
 import io.grpc.BindableService;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
@@ -337,6 +338,9 @@ public final class QuiverServer implements AutoCloseable {
         File key = config.tls().key().orElseThrow().toFile();
         sb.tls(cert, key);
       }
+      // One line per request on the logger com.linecorp.armeria.logging.access, which logback.xml
+      // keeps off unless QUIVER_ACCESS_LOG=INFO.
+      sb.accessLogWriter(AccessLogWriter.combined(), true);
       return sb.maxRequestLength(service.maxRequestSizeBytes())
           .requestTimeout(config.strictMode().maxTimeout())
           .gracefulShutdownTimeout(quietPeriod, shutdownTimeout)

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The serving-overhead benchmark (issue 5): one node on loopback, the embedded engine's QPS beside
+# the served QPS over gRPC (official Qdrant Java client) and REST, closed loop with the same number
+# of callers, then open loop at fixed offered rates with p50/p99 latency from the scheduled send.
+#
+#   benchmarks/serving.sh [--skip-build] [--quick] [--results FILE.md | --no-results] [options]
+#
+#   --quick        gmm-20k-128 and gmm-5k-768, 3 s per measurement; writes no results file
+#   --results F    the markdown file whose "Serving overhead" section is replaced [benchmarks/RESULTS.md]
+# Options: --datasets gmm-100k-128,gmm-20k-768 --threads 2 --k 10 --duration-ms 10000
+#          --warmup-ms 3000 --rates 0.25,0.5,0.75 (fractions of the closed-loop QPS) --queries 1000
+#          --seed 42 --work-dir DIR
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(dirname "$HERE")"
+JDK17="${JDK17_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
+HEAP="${BENCH_HEAP:-4g}"
+JVM_FLAGS=(-Xmx"$HEAP" -XX:+UseG1GC --add-modules jdk.incubator.vector)
+
+COMMAND="benchmarks/serving.sh${*:+ $*}"
+skip_build=0
+quick=0
+results_md=benchmarks/RESULTS.md
+args=()
+while (($#)); do
+  case "$1" in
+    --skip-build) skip_build=1 ;;
+    --quick)
+      quick=1
+      args+=(--quick)
+      ;;
+    --no-results) results_md="" ;;
+    --results)
+      results_md="$2"
+      quick=0
+      shift
+      ;;
+    -h | --help)
+      awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *) args+=("$1") ;;
+  esac
+  shift
+done
+if ((quick)); then
+  results_md=""
+fi
+
+cd "$ROOT"
+if ((skip_build == 0)); then
+  echo ">> building the reactor up to quiver-benchmarks with JDK 17" >&2
+  JAVA_HOME="$JDK17" mvn -q -pl benchmarks -am package -DskipTests
+fi
+CP="benchmarks/target/classes:engine/target/classes:cluster/target/classes:client/target/classes"
+CP="$CP:serving/target/classes:$(cat benchmarks/target/classpath.txt)"
+results_args=()
+if [[ -n "$results_md" ]]; then
+  results_args=(--results-md "$results_md")
+fi
+"$JDK17/bin/java" "${JVM_FLAGS[@]}" -cp "$CP" io.quiver.benchmarks.serving.ServingBench \
+  --command "$COMMAND" "${results_args[@]}" "${args[@]}"

@@ -1,0 +1,539 @@
+package io.quiver.benchmarks.serving;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.qdrant.client.QdrantClient;
+import io.qdrant.client.QdrantGrpcClient;
+import io.qdrant.client.grpc.Points.SearchPoints;
+import io.quiver.benchmarks.data.GaussianMixture;
+import io.quiver.engine.collection.CollectionConfig;
+import io.quiver.engine.collection.QuiverCollection;
+import io.quiver.engine.point.Point;
+import io.quiver.engine.point.PointId;
+import io.quiver.engine.point.ScoredPoint;
+import io.quiver.engine.shard.SearchRequest;
+import io.quiver.serving.QuiverNode;
+import io.quiver.serving.config.ServerConfig;
+import io.quiver.serving.config.StrictMode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Serving overhead (issue 5): one node on loopback, one query per request, k = 10, no payload.
+ *
+ * <p>For each dataset it builds an embedded collection (indexed), measures the embedded engine's
+ * closed-loop QPS with {@code threads} callers, publishes the same collection to an in-process node
+ * (snapshot + recover), measures the served closed-loop QPS over gRPC (the official Qdrant Java
+ * client) and REST ({@code java.net.http}) with the same number of callers, and then drives each
+ * protocol open-loop at fixed offered rates (fractions of its closed-loop QPS), timing each request
+ * from the moment it was due, so a stalled server shows up as latency (no coordinated omission).
+ * The client shares the machine with the server, as a sidecar would.
+ */
+public final class ServingBench {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  record Options(
+      List<String> datasets,
+      int threads,
+      int k,
+      long durationMs,
+      long warmupMs,
+      double[] rateFractions,
+      int queries,
+      long seed,
+      Path workDir,
+      String resultsMd,
+      String command) {}
+
+  record ClosedLoop(String protocol, double qps) {}
+
+  record OpenLoop(String protocol, double offered, double achieved, double p50Ms, double p99Ms) {}
+
+  record DatasetResult(
+      String dataset,
+      int n,
+      int dim,
+      double embeddedQps,
+      List<ClosedLoop> closed,
+      List<OpenLoop> open) {}
+
+  public static void main(String[] args) throws Exception {
+    Options o = parse(args);
+    List<DatasetResult> results = new ArrayList<>();
+    for (String dataset : o.datasets()) {
+      results.add(run(dataset, o));
+    }
+    String report = report(results, o);
+    System.out.println(report);
+    if (o.resultsMd() != null) {
+      ResultsSection.replace(Path.of(o.resultsMd()), "## Serving overhead (issue 5)", report);
+      System.err.println(">> wrote " + o.resultsMd());
+    }
+    System.exit(0); // the gRPC client's threads are not daemons
+  }
+
+  static DatasetResult run(String dataset, Options o) throws Exception {
+    String[] parts = dataset.split("-"); // gmm-<n>-<dim>
+    int n = parseCount(parts[1]);
+    int dim = Integer.parseInt(parts[2]);
+    GaussianMixture gmm = new GaussianMixture(o.seed(), dim, 64, false);
+    float[][] base = gmm.base(n);
+    float[][] queries = gmm.queries(o.queries());
+    String distance = dim >= 512 ? "Cosine" : "Euclid";
+    Path work = Files.createTempDirectory(o.workDir(), "serving-bench-");
+    System.err.printf(
+        Locale.ROOT, ">> %s: building the embedded collection (%s)%n", dataset, distance);
+    CollectionConfig config =
+        CollectionConfig.fromJson(
+            MAPPER.readTree(
+                "{\"vectors\": {\"size\": "
+                    + dim
+                    + ", \"distance\": \""
+                    + distance
+                    + "\"},"
+                    + " \"hnsw_config\": {\"m\": 16, \"ef_construct\": 100}}"));
+    double embeddedQps;
+    Path snapshot = work.resolve("snapshot");
+    try (QuiverCollection embedded = QuiverCollection.create(work.resolve("embedded"), config)) {
+      List<Point> batch = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode().put("i", i);
+        batch.add(Point.of(PointId.of(i), base[i], payload));
+        if (batch.size() == 1000 || i == n - 1) {
+          embedded.upsert(batch, false);
+          batch = new ArrayList<>();
+        }
+      }
+      embedded.optimize();
+      embeddedQps =
+          closedLoop(
+              o,
+              q -> {
+                SearchRequest r =
+                    new SearchRequest(
+                        "",
+                        queries[q],
+                        o.k(),
+                        0,
+                        io.quiver.engine.hnsw.SearchParams.DEFAULT,
+                        null,
+                        false,
+                        false,
+                        null);
+                return embedded.search(r).size();
+              },
+              queries.length);
+      System.err.printf(Locale.ROOT, ">> embedded: %.0f QPS%n", embeddedQps);
+      embedded.snapshot(snapshot);
+    }
+
+    ServerConfig serverConfig =
+        new ServerConfig(
+            new ServerConfig.Service(
+                "127.0.0.1", 0, 0, Optional.empty(), Optional.empty(), 32, false),
+            ServerConfig.Tls.NONE,
+            new ServerConfig.Storage(work.resolve("node")),
+            StrictMode.DEFAULTS);
+    List<ClosedLoop> closed = new ArrayList<>();
+    List<OpenLoop> open = new ArrayList<>();
+    try (QuiverNode node = QuiverNode.start(serverConfig)) {
+      node.collections().recoverSnapshot("bench", snapshot.toUri(), null);
+      QdrantClient grpc =
+          new QdrantClient(
+              QdrantGrpcClient.newBuilder("127.0.0.1", node.grpcPort(), false).build());
+      HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+      URI searchUri =
+          URI.create("http://127.0.0.1:" + node.httpPort() + "/collections/bench/points/search");
+      byte[][] bodies = new byte[queries.length][];
+      SearchPoints[] requests = new SearchPoints[queries.length];
+      for (int q = 0; q < queries.length; q++) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        var v = body.putArray("vector");
+        SearchPoints.Builder b =
+            SearchPoints.newBuilder().setCollectionName("bench").setLimit(o.k());
+        for (float f : queries[q]) {
+          v.add(f);
+          b.addVector(f);
+        }
+        body.put("limit", o.k());
+        bodies[q] = MAPPER.writeValueAsBytes(body);
+        requests[q] = b.build();
+      }
+      checkSame(grpc, http, searchUri, requests, bodies, work.resolve("embedded"), queries, o);
+
+      Map<String, Caller> callers =
+          Map.of(
+              "gRPC",
+              new Caller() {
+                @Override
+                public int call(int q) throws Exception {
+                  return grpc.searchAsync(requests[q]).get().size();
+                }
+
+                @Override
+                public CompletableFuture<?> callAsync(int q) {
+                  CompletableFuture<Object> f = new CompletableFuture<>();
+                  var future = grpc.searchAsync(requests[q]);
+                  future.addListener(
+                      () -> {
+                        try {
+                          f.complete(future.get());
+                        } catch (Exception e) {
+                          f.completeExceptionally(e);
+                        }
+                      },
+                      Runnable::run);
+                  return f;
+                }
+              },
+              "REST",
+              new Caller() {
+                @Override
+                public int call(int q) throws Exception {
+                  HttpResponse<byte[]> r =
+                      http.send(
+                          post(searchUri, bodies[q]), HttpResponse.BodyHandlers.ofByteArray());
+                  return check(r).get("result").size();
+                }
+
+                @Override
+                public CompletableFuture<?> callAsync(int q) {
+                  return http.sendAsync(
+                          post(searchUri, bodies[q]), HttpResponse.BodyHandlers.ofByteArray())
+                      .thenApply(ServingBench::check);
+                }
+              });
+      for (String protocol : List.of("gRPC", "REST")) {
+        Caller caller = callers.get(protocol);
+        double qps = closedLoop(o, caller::call, queries.length);
+        closed.add(new ClosedLoop(protocol, qps));
+        System.err.printf(Locale.ROOT, ">> %s closed loop: %.0f QPS%n", protocol, qps);
+        for (double fraction : o.rateFractions()) {
+          OpenLoop r = openLoop(o, protocol, caller, fraction * qps, queries.length);
+          open.add(r);
+          System.err.printf(
+              Locale.ROOT,
+              ">> %s open loop at %.0f/s: %.0f/s, p50 %.2f ms, p99 %.2f ms%n",
+              protocol,
+              r.offered(),
+              r.achieved(),
+              r.p50Ms(),
+              r.p99Ms());
+        }
+      }
+      grpc.close();
+    } finally {
+      deleteTree(work);
+    }
+    return new DatasetResult(dataset, n, dim, embeddedQps, closed, open);
+  }
+
+  interface Caller {
+    int call(int q) throws Exception;
+
+    CompletableFuture<?> callAsync(int q);
+  }
+
+  interface Query {
+    int call(int q) throws Exception;
+  }
+
+  private static HttpRequest post(URI uri, byte[] body) {
+    return HttpRequest.newBuilder(uri)
+        .header("content-type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+        .build();
+  }
+
+  private static JsonNode check(HttpResponse<byte[]> r) {
+    try {
+      JsonNode json = MAPPER.readTree(r.body());
+      if (r.statusCode() != 200) {
+        throw new IllegalStateException("HTTP " + r.statusCode() + ": " + json);
+      }
+      return json;
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The served answers are the embedded engine's (same ids for the first queries). */
+  private static void checkSame(
+      QdrantClient grpc,
+      HttpClient http,
+      URI searchUri,
+      SearchPoints[] requests,
+      byte[][] bodies,
+      Path embeddedDir,
+      float[][] queries,
+      Options o)
+      throws Exception {
+    try (QuiverCollection embedded = QuiverCollection.open(embeddedDir)) {
+      for (int q = 0; q < 20; q++) {
+        List<Long> expected =
+            embedded.search(SearchRequest.of(queries[q], o.k())).stream()
+                .map(ScoredPoint::id)
+                .map(PointId::num)
+                .toList();
+        List<Long> viaGrpc =
+            grpc.searchAsync(requests[q]).get().stream().map(p -> p.getId().getNum()).toList();
+        JsonNode rest =
+            check(http.send(post(searchUri, bodies[q]), HttpResponse.BodyHandlers.ofByteArray()));
+        List<Long> viaRest = new ArrayList<>();
+        rest.get("result").forEach(p -> viaRest.add(p.get("id").asLong()));
+        if (!expected.equals(viaGrpc) || !expected.equals(viaRest)) {
+          throw new IllegalStateException(
+              "query " + q + ": embedded " + expected + ", gRPC " + viaGrpc + ", REST " + viaRest);
+        }
+      }
+    }
+  }
+
+  /** Queries per second with {@code threads} callers, each waiting for its answer. */
+  static double closedLoop(Options o, Query query, int queryCount) throws Exception {
+    runFor(o.threads(), o.warmupMs(), query, queryCount);
+    return runFor(o.threads(), o.durationMs(), query, queryCount);
+  }
+
+  private static double runFor(int threads, long millis, Query query, int queryCount)
+      throws Exception {
+    AtomicLong done = new AtomicLong();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    long deadline = System.nanoTime() + millis * 1_000_000L;
+    List<Thread> workers = new ArrayList<>();
+    long start = System.nanoTime();
+    for (int t = 0; t < threads; t++) {
+      int offset = t * 7919;
+      Thread worker =
+          new Thread(
+              () -> {
+                int q = offset;
+                try {
+                  while (System.nanoTime() < deadline) {
+                    if (query.call(q++ % queryCount) <= 0) {
+                      throw new IllegalStateException("a query returned nothing");
+                    }
+                    done.incrementAndGet();
+                  }
+                } catch (Throwable e) {
+                  failure.compareAndSet(null, e);
+                }
+              });
+      worker.start();
+      workers.add(worker);
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    if (failure.get() != null) {
+      throw new ExecutionException(failure.get());
+    }
+    return done.get() / ((System.nanoTime() - start) / 1e9);
+  }
+
+  /**
+   * Sends at {@code rate} per second on a fixed schedule for the configured duration; latency runs
+   * from when a request was due to when its answer arrived.
+   */
+  static OpenLoop openLoop(Options o, String protocol, Caller caller, double rate, int queryCount)
+      throws Exception {
+    long intervalNanos = (long) (1e9 / rate);
+    int total = (int) (o.durationMs() / 1000.0 * rate);
+    long[] latencies = new long[total];
+    AtomicInteger completed = new AtomicInteger();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
+    long start = System.nanoTime() + 50_000_000L;
+    CompletableFuture<Void> all = new CompletableFuture<>();
+    AtomicLong lastDone = new AtomicLong();
+    try {
+      for (int i = 0; i < total; i++) {
+        int index = i;
+        long due = start + i * intervalNanos;
+        ticker.schedule(
+            () -> {
+              caller
+                  .callAsync(index % queryCount)
+                  .whenComplete(
+                      (r, e) -> {
+                        long now = System.nanoTime();
+                        if (e != null) {
+                          failure.compareAndSet(null, e);
+                        }
+                        latencies[index] = now - due;
+                        lastDone.accumulateAndGet(now, Math::max);
+                        if (completed.incrementAndGet() == total) {
+                          all.complete(null);
+                        }
+                      });
+            },
+            due - System.nanoTime(),
+            TimeUnit.NANOSECONDS);
+      }
+      all.get(o.durationMs() * 10 + 30_000, TimeUnit.MILLISECONDS);
+    } finally {
+      ticker.shutdownNow();
+    }
+    if (failure.get() != null) {
+      throw new ExecutionException(protocol + " request failed", failure.get());
+    }
+    Arrays.sort(latencies);
+    double achieved = total / ((lastDone.get() - start) / 1e9);
+    return new OpenLoop(
+        protocol,
+        rate,
+        achieved,
+        latencies[(int) (total * 0.50)] / 1e6,
+        latencies[Math.min(total - 1, (int) (total * 0.99))] / 1e6);
+  }
+
+  static String report(List<DatasetResult> results, Options o) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("## Serving overhead (issue 5)\n\n");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "`%s` — %s, JDK %s, %d cores, %d caller threads, k=%d, one query per request, no"
+                + " payload; node and load generator in one JVM on loopback.%n%n",
+            o.command(),
+            java.time.LocalDate.now(),
+            System.getProperty("java.version"),
+            Runtime.getRuntime().availableProcessors(),
+            o.threads(),
+            o.k()));
+    sb.append("| dataset | embedded QPS | protocol | served QPS | served / embedded |\n");
+    sb.append("|---|---:|---|---:|---:|\n");
+    for (DatasetResult r : results) {
+      for (ClosedLoop c : r.closed()) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %.0f | %s | %.0f | %.2f |%n",
+                r.dataset(),
+                r.embeddedQps(),
+                c.protocol(),
+                c.qps(),
+                c.qps() / r.embeddedQps()));
+      }
+    }
+    sb.append("\nOpen loop (latency from the scheduled send time):\n\n");
+    sb.append("| dataset | protocol | offered /s | achieved /s | p50 ms | p99 ms |\n");
+    sb.append("|---|---|---:|---:|---:|---:|\n");
+    for (DatasetResult r : results) {
+      for (OpenLoop l : r.open()) {
+        sb.append(
+            String.format(
+                Locale.ROOT,
+                "| %s | %s | %.0f | %.0f | %.2f | %.2f |%n",
+                r.dataset(),
+                l.protocol(),
+                l.offered(),
+                l.achieved(),
+                l.p50Ms(),
+                l.p99Ms()));
+      }
+    }
+    return sb.toString();
+  }
+
+  private static int parseCount(String s) {
+    s = s.toLowerCase(Locale.ROOT);
+    if (s.endsWith("k")) {
+      return Integer.parseInt(s.substring(0, s.length() - 1)) * 1000;
+    }
+    if (s.endsWith("m")) {
+      return Integer.parseInt(s.substring(0, s.length() - 1)) * 1_000_000;
+    }
+    return Integer.parseInt(s);
+  }
+
+  static Options parse(String[] args) {
+    List<String> datasets = List.of("gmm-100k-128", "gmm-20k-768");
+    int threads = 2;
+    int k = 10;
+    long duration = 10_000;
+    long warmup = 3_000;
+    double[] fractions = {0.25, 0.5, 0.75};
+    int queries = 1000;
+    long seed = 42;
+    Path workDir = Path.of(System.getProperty("java.io.tmpdir"));
+    String results = null;
+    String command = "benchmarks/serving.sh";
+    for (int i = 0; i < args.length; i++) {
+      String a = args[i];
+      switch (a) {
+        case "--quick" -> {
+          datasets = List.of("gmm-20k-128", "gmm-5k-768");
+          duration = 3_000;
+          warmup = 1_000;
+        }
+        case "--datasets" -> datasets = List.of(args[++i].split(","));
+        case "--threads" -> threads = Integer.parseInt(args[++i]);
+        case "--k" -> k = Integer.parseInt(args[++i]);
+        case "--duration-ms" -> duration = Long.parseLong(args[++i]);
+        case "--warmup-ms" -> warmup = Long.parseLong(args[++i]);
+        case "--rates" ->
+            fractions =
+                Arrays.stream(args[++i].split(",")).mapToDouble(Double::parseDouble).toArray();
+        case "--queries" -> queries = Integer.parseInt(args[++i]);
+        case "--seed" -> seed = Long.parseLong(args[++i]);
+        case "--work-dir" -> workDir = Path.of(args[++i]);
+        case "--results-md" -> results = args[++i];
+        case "--command" -> command = args[++i];
+        default -> throw new IllegalArgumentException("unknown option " + a);
+      }
+    }
+    return new Options(
+        datasets, threads, k, duration, warmup, fractions, queries, seed, workDir, results,
+        command);
+  }
+
+  private static void deleteTree(Path path) throws IOException {
+    if (!Files.exists(path)) {
+      return;
+    }
+    try (var walk = Files.walk(path)) {
+      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+  /** Replaces one "## ..." section of a markdown file, or appends it. */
+  static final class ResultsSection {
+    static void replace(Path file, String heading, String section) throws IOException {
+      String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+      int start = text.indexOf(heading);
+      if (start < 0) {
+        text = text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + "\n" + section;
+      } else {
+        int end = text.indexOf("\n## ", start + heading.length());
+        text = text.substring(0, start) + section + (end < 0 ? "" : text.substring(end + 1));
+      }
+      Files.writeString(file, text, StandardCharsets.UTF_8);
+    }
+  }
+}
