@@ -39,7 +39,7 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
     Calls.reply(
         response,
         Collections.GetCollectionInfoResponse.newBuilder()
-            .setResult(CollectionProtos.info(info))
+            .setResult(CollectionInfoProtos.info(info))
             .setTime(Calls.seconds(start))
             .build());
   }
@@ -159,9 +159,10 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
       StreamObserver<Collections.ListAliasesResponse> response) {
     long start = System.nanoTime();
     String name = Calls.collection(request.getCollectionName());
-    String collection = collections.info(name).name();
+    List<String> aliases = collections.aliasesOf(name);
+    String collection = collections.aliases().getOrDefault(name, name);
     Collections.ListAliasesResponse.Builder out = Collections.ListAliasesResponse.newBuilder();
-    for (String alias : collections.aliasesOf(name)) {
+    for (String alias : aliases) {
       out.addAliases(description(alias, collection));
     }
     Calls.reply(response, out.setTime(Calls.seconds(start)).build());

@@ -4,22 +4,17 @@ import io.grpc.stub.StreamObserver;
 import io.qdrant.client.grpc.Points;
 import io.qdrant.client.grpc.PointsGrpc;
 import io.quiver.cluster.CollectionService;
-import io.quiver.cluster.NotFoundException;
 import io.quiver.cluster.UpdateResult;
-import io.quiver.engine.filter.Condition;
 import io.quiver.engine.filter.Filter;
 import io.quiver.engine.operation.Operation;
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.point.PointRecord;
-import io.quiver.engine.point.ScoredPoint;
 import io.quiver.engine.shard.LocalShard;
-import io.quiver.engine.shard.SearchRequest;
 import io.quiver.serving.api.PayloadSelector;
 import io.quiver.serving.config.StrictMode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Qdrant's {@code qdrant.Points} service over the collection service: writes (upsert, delete,
@@ -34,10 +29,12 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
 
   private final CollectionService collections;
   private final StrictMode strict;
+  private final PointQueries queries;
 
   public PointsGrpcService(CollectionService collections, StrictMode strict) {
     this.collections = collections;
     this.strict = strict;
+    this.queries = new PointQueries(collections, strict);
   }
 
   // ---------------------------------------------------------------- writes
@@ -220,7 +217,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
         Protos.payloadSelector(
             request.hasWithPayload(), request.getWithPayload(), PayloadSelector.ALL);
     VectorSelector vectors =
-        checked(
+        queries.checked(
             collection,
             VectorSelector.of(request.hasWithVectors(), request.getWithVectors()),
             "with_vectors");
@@ -253,7 +250,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
         Protos.payloadSelector(
             request.hasWithPayload(), request.getWithPayload(), PayloadSelector.ALL);
     VectorSelector vectors =
-        checked(
+        queries.checked(
             collection,
             VectorSelector.of(request.hasWithVectors(), request.getWithVectors()),
             "with_vectors");
@@ -293,7 +290,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     long start = System.nanoTime();
     String collection = Calls.collection(request.getCollectionName());
     Calls.timeout(strict, request.hasTimeout(), request.getTimeout());
-    List<Points.ScoredPoint> hits = search(collection, request, "");
+    List<Points.ScoredPoint> hits = queries.search(collection, request, "");
     Calls.reply(
         response,
         Points.SearchResponse.newBuilder()
@@ -317,7 +314,8 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     for (int i = 0; i < searches.size(); i++) {
       out.addResult(
           Points.BatchResult.newBuilder()
-              .addAllResult(search(collection, searches.get(i), "search_points[" + i + "]."))
+              .addAllResult(
+                  queries.search(collection, searches.get(i), "search_points[" + i + "]."))
               .build());
     }
     Calls.reply(response, out.setTime(Calls.seconds(start)).build());
@@ -328,7 +326,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     long start = System.nanoTime();
     String collection = Calls.collection(request.getCollectionName());
     Calls.timeout(strict, request.hasTimeout(), request.getTimeout());
-    List<Points.ScoredPoint> hits = query(collection, request, "");
+    List<Points.ScoredPoint> hits = queries.query(collection, request, "");
     Calls.reply(
         response,
         Points.QueryResponse.newBuilder().addAllResult(hits).setTime(Calls.seconds(start)).build());
@@ -341,159 +339,18 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     String collection = Calls.collection(request.getCollectionName());
     Calls.timeout(strict, request.hasTimeout(), request.getTimeout());
     strict.checkBatchSize("query_points", request.getQueryPointsCount());
-    List<Points.QueryPoints> queries = request.getQueryPointsList();
-    for (int i = 0; i < queries.size(); i++) {
-      sameCollection(collection, queries.get(i).getCollectionName(), "query_points", i);
+    List<Points.QueryPoints> batch = request.getQueryPointsList();
+    for (int i = 0; i < batch.size(); i++) {
+      sameCollection(collection, batch.get(i).getCollectionName(), "query_points", i);
     }
     Points.QueryBatchResponse.Builder out = Points.QueryBatchResponse.newBuilder();
-    for (int i = 0; i < queries.size(); i++) {
+    for (int i = 0; i < batch.size(); i++) {
       out.addResult(
           Points.BatchResult.newBuilder()
-              .addAllResult(query(collection, queries.get(i), "query_points[" + i + "]."))
+              .addAllResult(queries.query(collection, batch.get(i), "query_points[" + i + "]."))
               .build());
     }
     Calls.reply(response, out.setTime(Calls.seconds(start)).build());
-  }
-
-  private List<Points.ScoredPoint> search(
-      String collection, Points.SearchPoints request, String at) {
-    SearchProtos.Search search = SearchProtos.search(request, at, strict);
-    checked(collection, search.vectors(), at + "with_vectors");
-    return scored(
-        collections.search(collection, search.request()), search.payload(), search.vectors());
-  }
-
-  /**
-   * A universal query: nearest to a dense vector or to a stored point's vector (that point is left
-   * out of the answer, as in Qdrant), or, without a query, the points in id order.
-   */
-  private List<Points.ScoredPoint> query(String collection, Points.QueryPoints q, String at) {
-    String method = "qdrant.Points/Query";
-    if (q.getPrefetchCount() > 0) {
-      throw Calls.unimplemented(method, at + "prefetch (multi-stage queries) is not supported");
-    }
-    if (q.hasLookupFrom()) {
-      throw Calls.unimplemented(method, at + "lookup_from is not supported");
-    }
-    Calls.noShardKeys(q.hasShardKeySelector(), at + "shard_key_selector");
-    int limit =
-        q.hasLimit() ? strict.checkLimit(at + "limit", q.getLimit()) : SearchProtos.DEFAULT_LIMIT;
-    int offset = SearchProtos.offset(q.hasOffset(), q.getOffset(), at + "offset", strict);
-    String using = q.hasUsing() ? q.getUsing() : "";
-    Filter filter = SearchProtos.filter(q.hasFilter(), q.getFilter(), at + "filter", strict);
-    PayloadSelector payload =
-        Protos.payloadSelector(q.hasWithPayload(), q.getWithPayload(), PayloadSelector.NONE);
-    VectorSelector vectors =
-        checked(
-            collection,
-            VectorSelector.of(q.hasWithVectors(), q.getWithVectors()),
-            at + "with_vectors");
-    var params = SearchProtos.params(q.hasParams(), q.getParams(), at + "params", strict);
-    Float threshold =
-        SearchProtos.threshold(
-            q.hasScoreThreshold(), q.getScoreThreshold(), at + "score_threshold");
-    if (!q.hasQuery()) {
-      return firstPoints(collection, limit, offset, filter, payload, vectors);
-    }
-    if (q.getQuery().getVariantCase() != Points.Query.VariantCase.NEAREST) {
-      throw Calls.unimplemented(
-          method,
-          at
-              + "query."
-              + q.getQuery().getVariantCase().name().toLowerCase(java.util.Locale.ROOT)
-              + " is not supported; Quiver answers nearest-neighbour queries (query.nearest)");
-    }
-    Points.VectorInput input = q.getQuery().getNearest();
-    float[] vector;
-    switch (input.getVariantCase()) {
-      case DENSE:
-        vector = Protos.floats(input.getDense().getDataList());
-        break;
-      case ID:
-        PointId id = Protos.pointId(input.getId(), at + "query.nearest.id");
-        vector = storedVector(collection, id, using, at + "query.nearest.id");
-        Condition self = new Condition.HasId(Set.of(id));
-        filter =
-            filter == null
-                ? Filter.mustNot(self)
-                : new Filter(List.of(filter), null, List.of(self), null);
-        break;
-      default:
-        throw new IllegalArgumentException(
-            at
-                + "query.nearest: "
-                + input.getVariantCase().name().toLowerCase(java.util.Locale.ROOT)
-                + " input is not supported by Quiver; send a dense vector or a point id");
-    }
-    SearchRequest request =
-        new SearchRequest(
-            using,
-            vector,
-            limit,
-            offset,
-            params,
-            threshold,
-            payload.wanted(),
-            vectors.any(),
-            filter);
-    return scored(collections.search(collection, request), payload, vectors);
-  }
-
-  private float[] storedVector(String collection, PointId id, String using, String field) {
-    List<PointRecord> found = collections.retrieve(collection, List.of(id), false, true);
-    if (found.isEmpty()) {
-      throw new NotFoundException(
-          field + ": point " + id + " does not exist in collection '" + collection + "'");
-    }
-    float[] vector = found.get(0).vectors().get(using);
-    if (vector == null) {
-      throw new IllegalArgumentException(
-          "using: vector name '"
-              + using
-              + "' is not in this collection; it has "
-              + found.get(0).vectors().keySet());
-    }
-    return vector;
-  }
-
-  /** A query without a query vector: the points passing the filter in id order, score 0. */
-  private List<Points.ScoredPoint> firstPoints(
-      String collection,
-      int limit,
-      int offset,
-      Filter filter,
-      PayloadSelector payload,
-      VectorSelector vectors) {
-    LocalShard.ScrollPage page =
-        collections.scroll(
-            collection, null, limit + offset, filter, payload.wanted(), vectors.any());
-    List<Points.ScoredPoint> out = new ArrayList<>();
-    List<PointRecord> points = page.points();
-    for (int i = offset; i < points.size(); i++) {
-      PointRecord p = points.get(i);
-      out.add(
-          Protos.scoredPoint(
-              new ScoredPoint(p.id(), p.version(), 0f, p.payload(), p.vectors()),
-              payload,
-              vectors));
-    }
-    return out;
-  }
-
-  private static List<Points.ScoredPoint> scored(
-      List<ScoredPoint> hits, PayloadSelector payload, VectorSelector vectors) {
-    List<Points.ScoredPoint> out = new ArrayList<>(hits.size());
-    for (ScoredPoint hit : hits) {
-      out.add(Protos.scoredPoint(hit, payload, vectors));
-    }
-    return out;
-  }
-
-  /** The selector, its vector names checked against the collection when it names any. */
-  private VectorSelector checked(String collection, VectorSelector selector, String field) {
-    return selector.namesVectors()
-        ? selector.check(collections.info(collection).config(), field)
-        : selector;
   }
 
   private static void sameCollection(String batch, String inner, String field, int i) {
