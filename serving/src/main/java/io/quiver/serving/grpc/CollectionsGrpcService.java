@@ -139,9 +139,11 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
   private static AliasOperation alias(Collections.AliasOperations action, String field) {
     switch (action.getActionCase()) {
       case CREATE_ALIAS:
+        if (action.getCreateAlias().getCollectionName().isEmpty()) {
+          throw new IllegalArgumentException(field + ".create_alias.collection_name is required");
+        }
         return new AliasOperation.Create(
-            action.getCreateAlias().getAliasName(),
-            Calls.collection(action.getCreateAlias().getCollectionName()));
+            action.getCreateAlias().getAliasName(), action.getCreateAlias().getCollectionName());
       case RENAME_ALIAS:
         return new AliasOperation.Rename(
             action.getRenameAlias().getOldAliasName(), action.getRenameAlias().getNewAliasName());

@@ -5,6 +5,7 @@ import io.quiver.cluster.CollectionService;
 import io.quiver.cluster.NotFoundException;
 import io.quiver.engine.filter.Condition;
 import io.quiver.engine.filter.Filter;
+import io.quiver.engine.hnsw.SearchParams;
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.point.PointRecord;
 import io.quiver.engine.point.ScoredPoint;
@@ -62,12 +63,15 @@ final class PointQueries {
             collection,
             VectorSelector.of(q.hasWithVectors(), q.getWithVectors()),
             at + "with_vectors");
-    var params = SearchProtos.params(q.hasParams(), q.getParams(), at + "params", strict);
+    SearchParams params = SearchProtos.params(q.hasParams(), q.getParams(), at + "params", strict);
     Float threshold =
         SearchProtos.threshold(
             q.hasScoreThreshold(), q.getScoreThreshold(), at + "score_threshold");
     if (!q.hasQuery()) {
       return firstPoints(collection, limit, offset, filter, payload, vectors);
+    }
+    if (q.getQuery().getVariantCase() == Points.Query.VariantCase.VARIANT_NOT_SET) {
+      throw new IllegalArgumentException(at + "query is empty: set query.nearest, or leave it out");
     }
     if (q.getQuery().getVariantCase() != Points.Query.VariantCase.NEAREST) {
       throw Calls.unimplemented(
@@ -92,6 +96,9 @@ final class PointQueries {
                 ? Filter.mustNot(self)
                 : new Filter(List.of(filter), null, List.of(self), null);
         break;
+      case VARIANT_NOT_SET:
+        throw new IllegalArgumentException(
+            at + "query.nearest is empty: send a dense vector or a point id");
       default:
         throw new IllegalArgumentException(
             at
