@@ -6,8 +6,8 @@
 #   benchmarks/collection.sh [--skip-build] [--quick] [--results FILE.md | --no-results] [options]
 #
 #   --skip-build   use the classes already built
-#   --quick        a run of about two minutes (sift5k + gmm-20k-128, short timings); it writes no
-#                  results file unless --results is given
+#   --quick        a run of about 1.5 minutes (sift5k + gmm-20k-128, short timings); it writes
+#                  no results file unless --results is given
 #   --results F    the markdown file whose "Embedded collection" section is replaced
 #                  [benchmarks/RESULTS.md]     --no-results   print the tables only
 #
@@ -17,7 +17,8 @@
 #   --ingest-datasets ...       vectors for the upsert cases [sift5k,cohere1k]
 #   --batches 1,64,1000 --waits false,true --writers 1,4   the upsert matrix
 #   --ingest-points 100000 --ingest-ms 3000                each upsert case stops at either
-#   --load-batch 1000 --threads 1,2 --k 10 --warmup-ms 1000 --min-time-ms 1000 --queries 500
+#   --load-batch 1000 --threads 1,2 --k 10 --warmup-ms 1000 --min-time-ms 500 --rounds 3
+#   --queries 500 (generated sets)
 #   --seed 42 --components 64 --data-dir DIR --cache-dir DIR --work-dir DIR (collections; [$TMPDIR])
 set -euo pipefail
 

@@ -73,8 +73,8 @@ final class CollectionReport {
             + " points/s`: points / (upsert + optimize() time). `optimizations`: what the"
             + " optimizer ran from the first upsert on (in the background during the upserts,"
             + " then inside optimize()), with its time. `segments`: points per immutable segment"
-            + " afterwards; `g`: searched through its graph, `e`: scanned exactly (it holds no"
-            + " more vectors than the full-scan threshold, 10,000 KB of vectors).\n\n");
+            + " afterwards; `g`: searched through its graph, `e`: scanned exactly (it holds fewer"
+            + " vectors than the full-scan threshold, 10,000 KB of vectors).\n\n");
     out.append(
         "| dataset | variant | points | dim | batch | upsert (s) | upsert points/s | optimize() (s)"
             + " | indexed points/s | optimizations | segments |\n");
@@ -121,7 +121,7 @@ final class CollectionReport {
           String.format(
               Locale.ROOT,
               "**%s, %s** (%,d x %d, %s, %d queries; segments %s; a segment, or a filter's"
-                  + " matches in it, up to %,d vectors is scanned exactly)%n%n",
+                  + " matches in it, of fewer than %,d vectors is scanned exactly)%n%n",
               d.name(),
               r.variant().label(),
               d.size(),
@@ -189,7 +189,7 @@ final class CollectionReport {
     List<String> parts = new java.util.ArrayList<>();
     for (int size : r.segmentSizes()) {
       parts.add(
-          String.format(Locale.ROOT, "%,d %s", size, size <= r.fullScanThreshold() ? "e" : "g"));
+          String.format(Locale.ROOT, "%,d %s", size, size < r.fullScanThreshold() ? "e" : "g"));
     }
     return parts.isEmpty() ? "none" : String.join(" + ", parts);
   }

@@ -34,8 +34,8 @@ final class SearchCollectionRun {
    * @param optimizeSeconds wall time of {@code optimize()} after them: what was left to index and
    *     merge
    * @param segmentSizes points of each immutable segment, largest first
-   * @param fullScanThreshold the vector count up to which the engine scans a segment (or a filter's
-   *     matches in it) instead of walking its graph
+   * @param fullScanThreshold the engine scans a segment (or a filter's matches in it) holding fewer
+   *     vectors than this instead of walking its graph
    * @param optimizations what the optimizer did from the first upsert to the end of {@code
    *     optimize()}, per kind: count and seconds
    * @param heapBytes live heap the reopened collection holds after one pass of queries
