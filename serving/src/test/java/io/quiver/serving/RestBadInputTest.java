@@ -242,6 +242,30 @@ class RestBadInputTest {
   }
 
   @Test
+  void badQueryParameters() {
+    assertRefused(
+        "PUT",
+        "/collections/bad/points?wait=maybe",
+        "{\"points\": []}",
+        400,
+        "wait must be true or false; got 'maybe'");
+    assertRefused(
+        "POST",
+        SEARCH + "?timeout=soon",
+        "{\"vector\": [1, 2, 3, 4]}",
+        400,
+        "timeout must be an integer; got 'soon'");
+    assertRefused(
+        "POST",
+        SEARCH + "?timeout=100000",
+        "{\"vector\": [1, 2, 3, 4]}",
+        400,
+        "timeout must be in [1, 60] (strict_mode.max_timeout)");
+    assertRefused(
+        "GET", "/collections/bad/optimizations?with=all", null, 400, "with: unknown value 'all'");
+  }
+
+  @Test
   void oversizedBody() {
     String big = "{\"points\": [], \"padding\": \"" + "x".repeat(1_100_000) + "\"}";
     assertRefused("PUT", UPSERT, big, 413, "Payload too large");

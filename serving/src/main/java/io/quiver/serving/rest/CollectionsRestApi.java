@@ -157,7 +157,7 @@ public final class CollectionsRestApi {
   @Put(C + "/index")
   public PointsRestApi.WriteResult createIndex(
       @Param("collection_name") String collection,
-      @Param("wait") Optional<Boolean> wait,
+      @Param("wait") Optional<String> wait,
       JsonNode body)
       throws IOException {
     JsonFields.object(body, "the create-index body");
@@ -177,17 +177,22 @@ public final class CollectionsRestApi {
     }
     return PointsRestApi.WriteResult.of(
         collections.update(
-            collection, new Operation.CreateFieldIndex(field, type), wait.orElse(false)));
+            collection,
+            new Operation.CreateFieldIndex(field, type),
+            RestRequests.flag(wait, "wait", false)));
   }
 
   @Delete(C + "/index/{field_name}")
   public PointsRestApi.WriteResult deleteIndex(
       @Param("collection_name") String collection,
       @Param("field_name") String field,
-      @Param("wait") Optional<Boolean> wait)
+      @Param("wait") Optional<String> wait)
       throws IOException {
     return PointsRestApi.WriteResult.of(
-        collections.update(collection, new Operation.DeleteFieldIndex(field), wait.orElse(false)));
+        collections.update(
+            collection,
+            new Operation.DeleteFieldIndex(field),
+            RestRequests.flag(wait, "wait", false)));
   }
 
   // ---------------------------------------------------------------- optimizations
@@ -196,11 +201,15 @@ public final class CollectionsRestApi {
   public ObjectNode optimizations(
       @Param("collection_name") String collection,
       @Param("with") Optional<String> with,
-      @Param("completed_limit") Optional<Integer> completedLimit) {
+      @Param("completed_limit") Optional<String> completedLimit) {
     return OptimizationsJson.of(
         collections.info(collection).segmentsCount(),
         collections.optimizations(collection),
         with.orElse(""),
-        completedLimit.orElse(null));
+        completedLimit.isEmpty()
+            ? null
+            : (int)
+                Math.min(
+                    Integer.MAX_VALUE, RestRequests.integer(completedLimit, "completed_limit")));
   }
 }

@@ -56,7 +56,7 @@ public final class PointsRestApi {
   @Put(C + "/points")
   public WriteResult upsert(
       @Param("collection_name") String collection,
-      @Param("wait") Optional<Boolean> wait,
+      @Param("wait") Optional<String> wait,
       JsonNode body)
       throws IOException {
     List<Point> points = PointsJson.upsert(body);
@@ -67,7 +67,7 @@ public final class PointsRestApi {
   @Post(C + "/points/delete")
   public WriteResult delete(
       @Param("collection_name") String collection,
-      @Param("wait") Optional<Boolean> wait,
+      @Param("wait") Optional<String> wait,
       JsonNode body)
       throws IOException {
     JsonFields.object(body, "the delete body");
@@ -77,7 +77,7 @@ public final class PointsRestApi {
   @Post(C + "/points/payload")
   public WriteResult setPayload(
       @Param("collection_name") String collection,
-      @Param("wait") Optional<Boolean> wait,
+      @Param("wait") Optional<String> wait,
       JsonNode body)
       throws IOException {
     JsonFields.object(body, "the set-payload body");
@@ -89,7 +89,7 @@ public final class PointsRestApi {
   @Put(C + "/points/payload")
   public WriteResult overwritePayload(
       @Param("collection_name") String collection,
-      @Param("wait") Optional<Boolean> wait,
+      @Param("wait") Optional<String> wait,
       JsonNode body)
       throws IOException {
     JsonFields.object(body, "the overwrite-payload body");
@@ -103,7 +103,7 @@ public final class PointsRestApi {
   @Post(C + "/points/payload/delete")
   public WriteResult deletePayload(
       @Param("collection_name") String collection,
-      @Param("wait") Optional<Boolean> wait,
+      @Param("wait") Optional<String> wait,
       JsonNode body)
       throws IOException {
     JsonFields.object(body, "the delete-payload body");
@@ -123,7 +123,7 @@ public final class PointsRestApi {
   @Post(C + "/points/payload/clear")
   public WriteResult clearPayload(
       @Param("collection_name") String collection,
-      @Param("wait") Optional<Boolean> wait,
+      @Param("wait") Optional<String> wait,
       JsonNode body)
       throws IOException {
     JsonFields.object(body, "the clear-payload body");
@@ -138,9 +138,10 @@ public final class PointsRestApi {
     return payload;
   }
 
-  private WriteResult write(String collection, Operation operation, Optional<Boolean> wait)
+  private WriteResult write(String collection, Operation operation, Optional<String> wait)
       throws IOException {
-    return WriteResult.of(collections.update(collection, operation, wait.orElse(false)));
+    return WriteResult.of(
+        collections.update(collection, operation, RestRequests.flag(wait, "wait", false)));
   }
 
   // ---------------------------------------------------------------- reads

@@ -1,6 +1,7 @@
 package io.quiver.serving.rest;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
 import com.linecorp.armeria.server.annotation.Post;
@@ -24,6 +25,8 @@ import java.util.List;
  * </ul>
  *
  * On a single node the cut-over has happened when the call returns, whatever {@code wait} says.
+ * Publishing and rolling back take as long as loading the snapshot needs, so they are not cut off
+ * by the per-request timeout meant for queries.
  */
 public final class QuiverAdminRestApi {
   private static final String Q = "/quiver/collections/{collection_name}";
@@ -49,8 +52,10 @@ public final class QuiverAdminRestApi {
   record Versions(List<Version> versions) {}
 
   @Post(Q + "/publish")
-  public Version publish(@Param("collection_name") String collection, JsonNode body)
+  public Version publish(
+      ServiceRequestContext ctx, @Param("collection_name") String collection, JsonNode body)
       throws IOException {
+    ctx.clearRequestTimeout();
     JsonFields.object(body, "the publish body");
     String uri = JsonFields.requiredText(body, "", "uri");
     JsonFields.bool(body, "", "wait", true); // checked; the cut-over is synchronous here
@@ -70,7 +75,9 @@ public final class QuiverAdminRestApi {
   }
 
   @Post(Q + "/rollback")
-  public Version rollback(@Param("collection_name") String collection) throws IOException {
+  public Version rollback(ServiceRequestContext ctx, @Param("collection_name") String collection)
+      throws IOException {
+    ctx.clearRequestTimeout();
     return Version.of(collections.rollback(collection));
   }
 }

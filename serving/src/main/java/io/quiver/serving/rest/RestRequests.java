@@ -15,6 +15,7 @@ import io.quiver.engine.operation.PointSelector;
 import io.quiver.serving.api.PayloadSelector;
 import io.quiver.serving.config.StrictMode;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The parts of request bodies that many endpoints share (filters, limits, search params, point
@@ -175,9 +176,34 @@ final class RestRequests {
    * Applies Qdrant's {@code ?timeout=} (seconds) to this request, capped at the node's {@code
    * max_timeout}.
    */
-  void timeout(ServiceRequestContext ctx, Long seconds) {
-    if (seconds != null) {
-      ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, strict.effectiveTimeout("timeout", seconds));
+  void timeout(ServiceRequestContext ctx, Optional<String> seconds) {
+    if (seconds.isPresent()) {
+      long value = integer(seconds, "timeout");
+      ctx.setRequestTimeout(TimeoutMode.SET_FROM_NOW, strict.effectiveTimeout("timeout", value));
+    }
+  }
+
+  /** A {@code true}/{@code false} query parameter such as {@code ?wait=}. */
+  static boolean flag(Optional<String> value, String name, boolean fallback) {
+    if (value.isEmpty() || value.get().isEmpty()) {
+      return fallback;
+    }
+    return switch (value.get()) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              name + " must be true or false; got '" + value.get() + "'");
+    };
+  }
+
+  /** An integer query parameter; call only when present. */
+  static long integer(Optional<String> value, String name) {
+    try {
+      return Long.parseLong(value.orElseThrow());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          name + " must be an integer; got '" + value.orElseThrow() + "'");
     }
   }
 }

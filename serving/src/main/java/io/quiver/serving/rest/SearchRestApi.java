@@ -43,9 +43,9 @@ public final class SearchRestApi {
   public List<ObjectNode> search(
       ServiceRequestContext ctx,
       @Param("collection_name") String collection,
-      @Param("timeout") Optional<Long> timeout,
+      @Param("timeout") Optional<String> timeout,
       JsonNode body) {
-    requests.timeout(ctx, timeout.orElse(null));
+    requests.timeout(ctx, timeout);
     return run(collection, SearchBody.read(body, "", requests));
   }
 
@@ -53,9 +53,9 @@ public final class SearchRestApi {
   public List<List<ObjectNode>> searchBatch(
       ServiceRequestContext ctx,
       @Param("collection_name") String collection,
-      @Param("timeout") Optional<Long> timeout,
+      @Param("timeout") Optional<String> timeout,
       JsonNode body) {
-    requests.timeout(ctx, timeout.orElse(null));
+    requests.timeout(ctx, timeout);
     List<SearchBody> searches = new ArrayList<>();
     JsonNode list = batch(body);
     for (int i = 0; i < list.size(); i++) {
@@ -72,9 +72,9 @@ public final class SearchRestApi {
   public QueryResult query(
       ServiceRequestContext ctx,
       @Param("collection_name") String collection,
-      @Param("timeout") Optional<Long> timeout,
+      @Param("timeout") Optional<String> timeout,
       JsonNode body) {
-    requests.timeout(ctx, timeout.orElse(null));
+    requests.timeout(ctx, timeout);
     return new QueryResult(run(collection, QueryBody.read(body, "", requests)));
   }
 
@@ -82,9 +82,9 @@ public final class SearchRestApi {
   public List<QueryResult> queryBatch(
       ServiceRequestContext ctx,
       @Param("collection_name") String collection,
-      @Param("timeout") Optional<Long> timeout,
+      @Param("timeout") Optional<String> timeout,
       JsonNode body) {
-    requests.timeout(ctx, timeout.orElse(null));
+    requests.timeout(ctx, timeout);
     List<QueryBody> queries = new ArrayList<>();
     JsonNode list = batch(body);
     for (int i = 0; i < list.size(); i++) {

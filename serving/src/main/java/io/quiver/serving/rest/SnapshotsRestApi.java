@@ -7,6 +7,7 @@ import com.linecorp.armeria.common.HttpStatus;
 import com.linecorp.armeria.common.MediaType;
 import com.linecorp.armeria.common.ResponseHeaders;
 import com.linecorp.armeria.common.stream.StreamMessage;
+import com.linecorp.armeria.server.ServiceRequestContext;
 import com.linecorp.armeria.server.annotation.Delete;
 import com.linecorp.armeria.server.annotation.Get;
 import com.linecorp.armeria.server.annotation.Param;
@@ -57,7 +58,9 @@ public final class SnapshotsRestApi {
   }
 
   @Post(C + "/snapshots")
-  public Description create(@Param("collection_name") String collection) throws IOException {
+  public Description create(ServiceRequestContext ctx, @Param("collection_name") String collection)
+      throws IOException {
+    ctx.clearRequestTimeout();
     return Description.of(collections.createSnapshot(collection));
   }
 
@@ -68,8 +71,11 @@ public final class SnapshotsRestApi {
 
   @Get(C + "/snapshots/{snapshot_name}")
   public HttpResponse download(
-      @Param("collection_name") String collection, @Param("snapshot_name") String snapshot)
+      ServiceRequestContext ctx,
+      @Param("collection_name") String collection,
+      @Param("snapshot_name") String snapshot)
       throws IOException {
+    ctx.clearRequestTimeout();
     Path file = collections.snapshotFile(collection, snapshot);
     ResponseHeaders headers =
         ResponseHeaders.builder(HttpStatus.OK)
@@ -95,8 +101,10 @@ public final class SnapshotsRestApi {
   }
 
   @Put(C + "/snapshots/recover")
-  public boolean recover(@Param("collection_name") String collection, JsonNode body)
+  public boolean recover(
+      ServiceRequestContext ctx, @Param("collection_name") String collection, JsonNode body)
       throws IOException {
+    ctx.clearRequestTimeout();
     JsonFields.object(body, "the recover body");
     URI location = location(JsonFields.requiredText(body, "", "location"), "location");
     String priority = JsonFields.text(body, "", "priority", "snapshot");
