@@ -180,7 +180,7 @@ public final class SearchRestApi {
         vector = PointsJson.vector(vectorJson, path(at, "vector"));
       }
       int limit = requests.limit(body, at, 10);
-      var payload = RestRequests.withPayload(body, at, PayloadSelector.NONE);
+      PayloadSelector payload = RestRequests.withPayload(body, at, PayloadSelector.NONE);
       VectorSelector vectors = RestRequests.withVector(body, at, VectorSelector.NONE);
       SearchRequest request =
           new SearchRequest(
