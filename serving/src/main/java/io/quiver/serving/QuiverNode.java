@@ -4,6 +4,7 @@ import io.quiver.cluster.CollectionService;
 import io.quiver.cluster.local.LocalCollectionService;
 import io.quiver.serving.config.ServerConfig;
 import io.quiver.serving.metrics.CollectionMetrics;
+import io.quiver.serving.rest.RestServices;
 import io.quiver.serving.snapshot.HadoopSnapshotFetcher;
 import java.io.IOException;
 import java.util.List;
@@ -49,6 +50,7 @@ public final class QuiverNode implements AutoCloseable {
   static void register(
       QuiverServer.Builder builder, CollectionService collections, ServerConfig config) {
     // REST and gRPC endpoint services are added here as they land.
+    RestServices.of(collections, config.strictMode()).forEach(builder::restService);
   }
 
   public CollectionService collections() {
