@@ -9,6 +9,7 @@ import io.quiver.serving.grpc.PointsGrpcService;
 import io.quiver.serving.grpc.SnapshotsGrpcService;
 import io.quiver.serving.grpc.VersionedPointsGrpcService;
 import io.quiver.serving.metrics.CollectionMetrics;
+import io.quiver.serving.rest.RestServices;
 import io.quiver.serving.snapshot.HadoopSnapshotFetcher;
 import java.io.IOException;
 import java.util.List;
@@ -54,6 +55,7 @@ public final class QuiverNode implements AutoCloseable {
   static void register(
       QuiverServer.Builder builder, CollectionService collections, ServerConfig config) {
     // REST and gRPC endpoint services are added here as they land.
+    RestServices.of(collections, config.strictMode()).forEach(builder::restService);
     builder.grpcService(new CollectionsGrpcService(collections, config.strictMode()));
     builder.grpcService(new PointsGrpcService(collections, config.strictMode()));
     builder.grpcService(new SnapshotsGrpcService(collections));

@@ -40,12 +40,23 @@ public final class Options {
     DEFAULTS.put("command", "");
   }
 
-  private final Map<String, String> values = new LinkedHashMap<>(DEFAULTS);
+  private final Map<String, String> values;
 
-  private Options() {}
+  private Options(Map<String, String> defaults) {
+    this.values = new LinkedHashMap<>(defaults);
+  }
 
+  /** The ANN harness's options ({@code Main}). */
   public static Options parse(String[] args) {
-    Options o = new Options();
+    return parse(args, DEFAULTS);
+  }
+
+  /**
+   * Options of another command of this module: {@code defaults} names every option it knows, with
+   * its default value.
+   */
+  public static Options parse(String[] args, Map<String, String> defaults) {
+    Options o = new Options(defaults);
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       if (!arg.startsWith("--")) {
@@ -62,9 +73,9 @@ public final class Options {
       } else {
         throw new IllegalArgumentException("option --" + name + " needs a value");
       }
-      if (!DEFAULTS.containsKey(name)) {
+      if (!defaults.containsKey(name)) {
         throw new IllegalArgumentException(
-            "unknown option --" + name + "; known: --" + String.join(", --", DEFAULTS.keySet()));
+            "unknown option --" + name + "; known: --" + String.join(", --", defaults.keySet()));
       }
       o.values.put(name, value);
     }

@@ -396,7 +396,7 @@ public final class LocalCollectionService implements CollectionService {
     HostedCollection hosted = hosted(collection);
     Path staging = tmpDir.resolve(SegmentId.random().toString());
     try {
-      SnapshotManifest manifest = hosted.read(c -> c.snapshot(staging));
+      SnapshotManifest manifest = hosted.read(c -> c.snapshot(staging, hosted.name()));
       Path dir = Files.createDirectories(snapshotsDir.resolve(hosted.name()));
       String name =
           hosted.name()

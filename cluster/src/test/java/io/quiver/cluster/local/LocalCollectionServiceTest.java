@@ -219,6 +219,12 @@ class LocalCollectionServiceTest {
       SnapshotDescription first = service.createSnapshot("docs");
       assertTrue(first.name().startsWith("docs-"), first.name());
       assertEquals(64, first.checksum().length());
+      try (var in = Files.newInputStream(service.snapshotFile("docs", first.name()))) {
+        var unpacked =
+            io.quiver.engine.snapshot.SnapshotArchive.unpack(in, tmp.resolve("unpacked"));
+        assertEquals("docs", unpacked.manifest().collection());
+        assertEquals(300, unpacked.manifest().pointCount());
+      }
       service.update("docs", upsert(0, 500, "second"), true);
       SnapshotDescription second = service.createSnapshot("docs");
       assertEquals(

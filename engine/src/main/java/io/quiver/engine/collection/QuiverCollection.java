@@ -219,6 +219,11 @@ public final class QuiverCollection implements Closeable {
    * of the last operation it holds (at least 1). {@link #restore} opens it as a collection again.
    */
   public SnapshotManifest snapshot(Path target) throws IOException {
+    return snapshot(target, name());
+  }
+
+  /** As {@link #snapshot(Path)}, recording {@code collectionName} in the manifest. */
+  public SnapshotManifest snapshot(Path target, String collectionName) throws IOException {
     try (SnapshotWriter writer = SnapshotWriter.begin(target)) {
       long watermark = shard.snapshot(writer, 0);
       ObjectNode json = config.toJson();
@@ -226,7 +231,7 @@ public final class QuiverCollection implements Closeable {
       for (SegmentMeta.IndexedField f : shard.indexes()) {
         schema.put(f.key(), f.schema());
       }
-      return writer.commit(name(), json, Math.max(1, watermark), watermark, null);
+      return writer.commit(collectionName, json, Math.max(1, watermark), watermark, null);
     }
   }
 

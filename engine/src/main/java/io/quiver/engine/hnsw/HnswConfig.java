@@ -7,9 +7,9 @@ package io.quiver.engine.hnsw;
  *   <li>{@code m}: the most neighbours a node keeps on each upper level, in [2, 512];
  *   <li>{@code m0}: the most neighbours on level 0, in [m, 1024], default {@code 2 * m};
  *   <li>{@code efConstruct}: the beam width while building, in [4, 65536];
- *   <li>{@code fullScanThreshold}: a segment with at most this many vectors is searched exactly
- *       (brute force) instead of through the graph, default 0 (Qdrant counts this in kilobytes of
- *       vectors; Quiver counts vectors, which the adapter converts);
+ *   <li>{@code fullScanThreshold}: a segment with fewer than this many vectors is searched exactly
+ *       (brute force) instead of through the graph, as in Qdrant, default 0 (Qdrant counts this in
+ *       kilobytes of vectors; Quiver counts vectors, which the adapter converts);
  *   <li>{@code seed}: seeds the random level of every node, so a single-threaded build is
  *       reproducible.
  * </ul>

@@ -120,7 +120,7 @@ public final class HnswIndex {
 
   /**
    * Approximate search returning only ordinals {@code accept} allows; the predicate is applied
-   * during traversal. Falls back to exact search when the index holds at most {@code
+   * during traversal. Falls back to exact search when the index holds fewer than {@code
    * fullScanThreshold} vectors.
    */
   public SearchResults search(float[] query, int k, int ef, AcceptOrds accept) {
@@ -139,7 +139,7 @@ public final class HnswIndex {
   public SearchResults search(float[] query, int k, SearchParams params, AcceptOrds accept) {
     checkK(k);
     float[] q = prepareQuery(query);
-    if (params.exact() || graph.size() <= config.fullScanThreshold()) {
+    if (params.exact() || graph.size() < config.fullScanThreshold()) {
       return exact(q, k, accept);
     }
     if (graph.size() == 0) {

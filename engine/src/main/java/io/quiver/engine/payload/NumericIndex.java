@@ -124,7 +124,7 @@ final class NumericIndex extends FieldIndex<Long> {
     // start a little below the bound and test each key as a double.
     NavigableMap<Long, RoaringBitmap> tail =
         low == Double.NEGATIVE_INFINITY ? sorted : sorted.tailMap(startKey(low), true);
-    RoaringBitmap result = new RoaringBitmap();
+    List<RoaringBitmap> parts = new ArrayList<>();
     for (Map.Entry<Long, RoaringBitmap> e : tail.entrySet()) {
       double value = e.getKey();
       if (lowInclusive ? value < low : value <= low) {
@@ -133,9 +133,9 @@ final class NumericIndex extends FieldIndex<Long> {
       if (highInclusive ? value > high : value >= high) {
         break;
       }
-      result.or(e.getValue());
+      parts.add(e.getValue());
     }
-    return result;
+    return unionOf(parts);
   }
 
   private static long startKey(double low) {
@@ -162,7 +162,6 @@ final class NumericIndex extends FieldIndex<Long> {
   }
 
   private static RoaringBitmap unionOf(NavigableMap<Long, RoaringBitmap> map) {
-    List<RoaringBitmap> parts = new ArrayList<>(map.values());
-    return parts.isEmpty() ? new RoaringBitmap() : RoaringBitmap.or(parts.iterator());
+    return unionOf(new ArrayList<>(map.values()));
   }
 }

@@ -214,8 +214,11 @@ public final class ImmutableSegment implements Segment {
     VectorIndex v = vectorIndex(vector);
     AcceptOrds accept = liveAndMatching(filter.accept());
     int size = size();
-    boolean fewMatch = !filter.isNone() && filter.expectedMatches() <= v.fullScanThreshold;
-    if (params.exact() || size <= v.fullScanThreshold || fewMatch) {
+    // Strictly below, as Qdrant compares: the optimizer freezes a segment as soon as its vectors
+    // reach indexing_threshold, which by default equals full_scan_threshold, so a segment built
+    // from aligned batches holds exactly the threshold and must still use the graph it has.
+    boolean fewMatch = !filter.isNone() && filter.expectedMatches() < v.fullScanThreshold;
+    if (params.exact() || size < v.fullScanThreshold || fewMatch) {
       float[] q = Vectors.prepare(v.params.distance(), query);
       var scorer = v.index.vectors().scorer(v.params.distance(), q);
       if (filter.candidates() != null) {

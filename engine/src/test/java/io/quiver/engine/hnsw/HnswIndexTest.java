@@ -199,6 +199,18 @@ class HnswIndexTest {
   }
 
   @Test
+  void anIndexHoldingExactlyTheThresholdUsesItsGraph() {
+    // Qdrant scans only below full_scan_threshold; the optimizer cuts segments at exactly it.
+    float[][] data = TestData.gaussianMixture(1000, 16, 3, TestData.seed());
+    HnswConfig config = HnswConfig.builder().fullScanThreshold(1000).build();
+    HnswIndex index =
+        HnswIndex.build(ArrayVectorValues.of(data), VectorSimilarity.EUCLID, config, 1);
+    SearchResults r = index.search(data[0], 5, 10);
+    assertTrue(r.visited() < 1000, "graph search, visited " + r.visited());
+    assertEquals(0, r.ord(0));
+  }
+
+  @Test
   void badSearchArgumentsNameTheValue() {
     HnswIndex index =
         HnswIndex.build(
