@@ -7,7 +7,8 @@
 #
 #   --quick        gmm-20k-128 and gmm-5k-768, 3 s per measurement; writes no results file
 #   --results F    the markdown file whose "Serving overhead" section is replaced [benchmarks/RESULTS.md]
-# Options: --datasets gmm-100k-128,gmm-20k-768 --threads 2 --k 10 --duration-ms 10000
+# Options: --datasets gmm-100k-128,gmm-20k-768 --threads 2 (embedded) --concurrency 8 (served,
+#          requests in flight) --k 10 --duration-ms 10000
 #          --warmup-ms 3000 --rates 0.25,0.5,0.75 (fractions of the closed-loop QPS) --queries 1000
 #          --seed 42 --work-dir DIR
 set -euo pipefail

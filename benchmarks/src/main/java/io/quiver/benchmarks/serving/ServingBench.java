@@ -58,6 +58,7 @@ public final class ServingBench {
   record Options(
       List<String> datasets,
       int threads,
+      int concurrency,
       int k,
       long durationMs,
       long warmupMs,
@@ -228,7 +229,7 @@ public final class ServingBench {
               });
       for (String protocol : List.of("gRPC", "REST")) {
         Caller caller = callers.get(protocol);
-        double qps = closedLoop(o, caller::call, queries.length);
+        double qps = closedLoop(o.concurrency(), o, caller::call, queries.length);
         closed.add(new ClosedLoop(protocol, qps));
         System.err.printf(Locale.ROOT, ">> %s closed loop: %.0f QPS%n", protocol, qps);
         for (double fraction : o.rateFractions()) {
@@ -314,8 +315,12 @@ public final class ServingBench {
 
   /** Queries per second with {@code threads} callers, each waiting for its answer. */
   static double closedLoop(Options o, Query query, int queryCount) throws Exception {
-    runFor(o.threads(), o.warmupMs(), query, queryCount);
-    return runFor(o.threads(), o.durationMs(), query, queryCount);
+    return closedLoop(o.threads(), o, query, queryCount);
+  }
+
+  static double closedLoop(int callers, Options o, Query query, int queryCount) throws Exception {
+    runFor(callers, o.warmupMs(), query, queryCount);
+    return runFor(callers, o.durationMs(), query, queryCount);
   }
 
   private static double runFor(int threads, long millis, Query query, int queryCount)
@@ -416,14 +421,17 @@ public final class ServingBench {
     sb.append(
         String.format(
             Locale.ROOT,
-            "`%s` — %s, JDK %s, %d cores, %d caller threads, k=%d, one query per request, no"
-                + " payload; node and load generator in one JVM on loopback.%n%n",
+            "`%s` — %s, JDK %s, %d cores, k=%d, one query per request, no payload; node and"
+                + " load generator in one JVM on loopback. Embedded: %d threads calling the"
+                + " collection; served: %d requests in flight (callers waiting for answers), so"
+                + " the node's own threads are kept busy.%n%n",
             o.command(),
             java.time.LocalDate.now(),
             System.getProperty("java.version"),
             Runtime.getRuntime().availableProcessors(),
+            o.k(),
             o.threads(),
-            o.k()));
+            o.concurrency()));
     sb.append("| dataset | embedded QPS | protocol | served QPS | served / embedded |\n");
     sb.append("|---|---:|---|---:|---:|\n");
     for (DatasetResult r : results) {
@@ -473,6 +481,7 @@ public final class ServingBench {
   static Options parse(String[] args) {
     List<String> datasets = List.of("gmm-100k-128", "gmm-20k-768");
     int threads = 2;
+    int concurrency = 8;
     int k = 10;
     long duration = 10_000;
     long warmup = 3_000;
@@ -492,6 +501,7 @@ public final class ServingBench {
         }
         case "--datasets" -> datasets = List.of(args[++i].split(","));
         case "--threads" -> threads = Integer.parseInt(args[++i]);
+        case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
         case "--k" -> k = Integer.parseInt(args[++i]);
         case "--duration-ms" -> duration = Long.parseLong(args[++i]);
         case "--warmup-ms" -> warmup = Long.parseLong(args[++i]);
@@ -507,7 +517,17 @@ public final class ServingBench {
       }
     }
     return new Options(
-        datasets, threads, k, duration, warmup, fractions, queries, seed, workDir, results,
+        datasets,
+        threads,
+        concurrency,
+        k,
+        duration,
+        warmup,
+        fractions,
+        queries,
+        seed,
+        workDir,
+        results,
         command);
   }
 
