@@ -35,7 +35,7 @@ public final class PayloadStorage implements Closeable {
 
   public static final String FORMAT = "quiver.payload";
   public static final int VERSION = 1;
-  static final int BLOCK_BYTES = 1 << 16;
+  static final int BLOCK_BYTES = 1 << 14;
   private static final int TRAILER_BYTES = 16;
   private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
 
