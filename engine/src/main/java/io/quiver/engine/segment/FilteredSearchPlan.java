@@ -1,13 +1,14 @@
 package io.quiver.engine.segment;
 
 import io.quiver.engine.hnsw.AcceptOrds;
+import io.quiver.engine.hnsw.FilterBeam;
 import io.quiver.engine.hnsw.SearchParams;
 import java.util.SplittableRandom;
 
 /**
  * How an immutable segment answers one filtered query: by scanning the points that pass (the
  * filter's index candidates, or every offset with the filter's test), or by walking the graph with
- * a beam widened for the filter.
+ * a beam sized for the filter.
  *
  * <p>A beam of {@code ef} accepted results, at selectivity {@code s}, visits about {@code ef / s}
  * nodes before it fills, and until it fills the walk expands every node it reaches. So the graph is
@@ -17,8 +18,10 @@ import java.util.SplittableRandom;
  * always at or below {@code full_scan_threshold} matches, Qdrant's rule. A walk whose beam cannot
  * fill would visit the whole segment and still score more points than the scan.
  *
- * <p>The beam widens by {@code 1 / sqrt(s)}, at most 8-fold (50 %: 1.4x, 10 %: 3.2x): a beam of the
- * same width would hold fewer accepted nodes.
+ * <p>The beam starts at {@code ef / sqrt(s)}, at most 8-fold (50 %: 1.4x, 10 %: 3.2x), and widens
+ * further, up to 8-fold in all, where the walk finds matches more rarely than {@code s} promised
+ * ({@link FilterBeam}): a filter that rejects the query's whole neighbourhood while it accepts half
+ * of the segment elsewhere.
  *
  * <p>An index tells exactly how many points pass. Payload conditions without one leave the filter
  * planner with a guess (half the segment); when that guess would send the query to the graph, the
@@ -26,10 +29,11 @@ import java.util.SplittableRandom;
  * order so that payloads are read block by block (after Qdrant's sampled cardinality check).
  *
  * @param scan whether to scan rather than walk the graph
- * @param params the query's parameters with the widened beam
+ * @param params the query's parameters with the beam's initial width
  * @param matches how many points pass, exactly (index) or estimated
+ * @param beam how the walk's beam may widen (null for a scan)
  */
-record FilteredSearchPlan(boolean scan, SearchParams params, long matches) {
+record FilteredSearchPlan(boolean scan, SearchParams params, long matches, FilterBeam beam) {
 
   static final int SAMPLE = 1024;
   private static final long SAMPLE_SEED = 0x5A4D_504C_4531L;
@@ -62,9 +66,12 @@ record FilteredSearchPlan(boolean scan, SearchParams params, long matches) {
     }
     int widenedEf = widened(ef, matches, size);
     if (scans(matches, widenedEf, size, fullScanThreshold)) {
-      return new FilteredSearchPlan(true, params, matches);
+      return new FilteredSearchPlan(true, params, matches, null);
     }
-    return new FilteredSearchPlan(false, params.withEf(widenedEf), matches);
+    FilterBeam beam =
+        new FilterBeam(
+            selectivity(matches, size), (int) Math.min(MAX_EF, (long) MAX_WIDENING * ef));
+    return new FilteredSearchPlan(false, params.withEf(widenedEf), matches, beam);
   }
 
   private static boolean scans(long matches, int ef, int size, int fullScanThreshold) {
@@ -75,7 +82,7 @@ record FilteredSearchPlan(boolean scan, SearchParams params, long matches) {
     return Math.max(1e-3, Math.min(1.0, (double) matches / Math.max(1, size)));
   }
 
-  /** The beam for {@code matches} of {@code size}: {@code ef / sqrt(selectivity)}. */
+  /** The initial beam for {@code matches} of {@code size}: {@code ef / sqrt(selectivity)}. */
   static int widened(int ef, long matches, int size) {
     long widened =
         Math.min(

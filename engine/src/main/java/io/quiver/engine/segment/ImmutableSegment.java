@@ -226,7 +226,7 @@ public final class ImmutableSegment implements Segment {
     if (plan.scan()) {
       return scan(v, query, k, filter, accept);
     }
-    return v.index.search(query, k, plan.params(), accept);
+    return v.index.search(query, k, plan.params(), accept, plan.beam());
   }
 
   /** Exact search over the filter's candidates when an index listed them, else every offset. */

@@ -40,10 +40,12 @@ class FilteredSearchPlanTest {
     FilteredSearchPlan few = plan(new SegmentFilter(share(10), candidates(10), 500), 0);
     assertTrue(few.scan(), "" + few);
     assertEquals(500, few.matches());
-    // 50 %: 25,000 matches, a beam of 142 nodes.
+    // 50 %: 25,000 matches, a beam of 142 nodes, free to widen 8-fold.
     FilteredSearchPlan many = plan(new SegmentFilter(share(500), candidates(500), 25_000), 0);
     assertFalse(many.scan(), "" + many);
     assertEquals(142, many.params().ef());
+    assertEquals(0.5, many.beam().selectivity(), 1e-9);
+    assertEquals(800, many.beam().maxEf());
     // 5 %: 2,500 squared is below 448 x 50,000, so still a scan; 10 %: 5,000 squared is not.
     assertTrue(plan(new SegmentFilter(share(50), candidates(50), 2500), 0).scan());
     assertFalse(plan(new SegmentFilter(share(100), candidates(100), 5000), 0).scan());
@@ -59,6 +61,7 @@ class FilteredSearchPlanTest {
             100,
             0);
     assertEquals(91, ef64.params().ef());
+    assertEquals(512, ef64.beam().maxEf());
   }
 
   @Test
