@@ -141,10 +141,11 @@ final class HnswGraphSearcher {
 
   /**
    * The best-first walk. With a {@code beam} that may widen, it counts how many of the nodes that
-   * entered the beam's candidates the filter accepted, and widens the beam by {@code sqrt(expected
-   * / observed)} (up to its maximum) whenever matches come more rarely than the filter's overall
-   * selectivity promised: the walk is then in a neighbourhood the filter mostly rejects, where a
-   * beam sized for the average finds its matches too early and too far.
+   * entered the candidates the filter accepted, and widens the beam by {@code sqrt(expected /
+   * observed)} (up to its maximum) once that share falls below half of what the filter's overall
+   * selectivity promised (chance alone rarely halves it, so a filter unrelated to the vectors keeps
+   * its beam): the walk is then in a neighbourhood the filter mostly rejects, where a beam sized
+   * for the average fills with the first distant matches it meets.
    */
   private void expand(
       RandomVectorScorer scorer,
