@@ -14,6 +14,9 @@ import io.quiver.engine.vector.RandomVectorScorer;
  */
 final class HnswGraphSearcher {
 
+  /** Pseudo-observations of the expected acceptance a widening beam starts from. */
+  private static final int PRIOR = 64;
+
   private final NeighborQueue candidates = new NeighborQueue(128, true);
 
   /** After a search: the best {@code ef} accepted nodes, worst on top. */
@@ -46,13 +49,19 @@ final class HnswGraphSearcher {
    * 0. Leaves the best {@code ef} accepted nodes in {@link #results}.
    */
   void search(RandomVectorScorer scorer, HnswGraph graph, int ef, AcceptOrds accept) {
+    search(scorer, graph, ef, accept, null);
+  }
+
+  /** As above, the beam on level 0 widening as {@code beam} allows (null: a fixed width). */
+  void search(
+      RandomVectorScorer scorer, HnswGraph graph, int ef, AcceptOrds accept, FilterBeam beam) {
     results.clear();
     int ep = graph.entryNode();
     if (ep < 0) {
       return;
     }
     descend(scorer, graph, ep, graph.maxLevel(), 0);
-    searchLevel(scorer, graph, 0, results.topNode(), results.topScore(), ef, accept);
+    searchLevel(scorer, graph, 0, results.topNode(), results.topScore(), ef, accept, beam);
   }
 
   /**
@@ -78,6 +87,18 @@ final class HnswGraphSearcher {
       float epScore,
       int ef,
       AcceptOrds accept) {
+    searchLevel(scorer, graph, level, ep, epScore, ef, accept, null);
+  }
+
+  private void searchLevel(
+      RandomVectorScorer scorer,
+      HnswGraph graph,
+      int level,
+      int ep,
+      float epScore,
+      int ef,
+      AcceptOrds accept,
+      FilterBeam beam) {
     results.clear();
     candidates.clear();
     visited.clear();
@@ -86,7 +107,7 @@ final class HnswGraphSearcher {
     if (accept == null || accept.accept(ep)) {
       results.add(ep, epScore);
     }
-    expand(scorer, graph, level, ef, accept);
+    expand(scorer, graph, level, ef, accept, beam);
   }
 
   /**
@@ -115,6 +136,28 @@ final class HnswGraphSearcher {
 
   private void expand(
       RandomVectorScorer scorer, HnswGraph graph, int level, int ef, AcceptOrds accept) {
+    expand(scorer, graph, level, ef, accept, null);
+  }
+
+  /**
+   * The best-first walk. With a {@code beam} that may widen, it counts how many of the nodes that
+   * entered the candidates the filter accepted, and widens the beam by {@code sqrt(expected /
+   * observed)} (up to its maximum) once that share falls below half of what the filter's overall
+   * selectivity promised (chance alone rarely halves it, so a filter unrelated to the vectors keeps
+   * its beam): the walk is then in a neighbourhood the filter mostly rejects, where a beam sized
+   * for the average fills with the first distant matches it meets.
+   */
+  private void expand(
+      RandomVectorScorer scorer,
+      HnswGraph graph,
+      int level,
+      int ef,
+      AcceptOrds accept,
+      FilterBeam beam) {
+    int maxEf = beam == null || accept == null ? ef : Math.max(ef, beam.maxEf());
+    double expected = beam == null ? 1 : beam.selectivity();
+    long seen = 0;
+    long matched = 0;
     float minAccepted = results.size() >= ef ? results.topScore() : Float.NEGATIVE_INFINITY;
     while (!candidates.isEmpty()) {
       float best = candidates.topScore();
@@ -140,10 +183,24 @@ final class HnswGraphSearcher {
         if (s >= minAccepted || results.size() < ef) {
           int nbr = toScore[i];
           candidates.add(nbr, s);
+          seen++;
           if (accept == null || accept.accept(nbr)) {
+            matched++;
             if (results.insertWithOverflow(nbr, s, ef) && results.size() >= ef) {
               minAccepted = results.topScore();
             }
+          }
+        }
+      }
+      if (ef < maxEf) {
+        // Observed acceptance, starting from the expected one as PRIOR pseudo-observations.
+        double observed = (matched + PRIOR * expected) / (seen + PRIOR);
+        if (observed * 2 < expected) {
+          int wider = (int) Math.min(maxEf, Math.ceil(ef * Math.sqrt(expected / observed)));
+          if (wider > ef) {
+            ef = wider;
+            expected = observed;
+            minAccepted = results.size() >= ef ? results.topScore() : Float.NEGATIVE_INFINITY;
           }
         }
       }

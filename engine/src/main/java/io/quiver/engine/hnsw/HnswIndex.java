@@ -137,6 +137,15 @@ public final class HnswIndex {
    * (and rescoring) unless the parameters say to ignore them.
    */
   public SearchResults search(float[] query, int k, SearchParams params, AcceptOrds accept) {
+    return search(query, k, params, accept, null);
+  }
+
+  /**
+   * As above, the beam widening as {@code beam} allows where {@code accept} rejects more than it
+   * promised (null: a beam of fixed width).
+   */
+  public SearchResults search(
+      float[] query, int k, SearchParams params, AcceptOrds accept, FilterBeam beam) {
     checkK(k);
     float[] q = prepareQuery(query);
     if (params.exact() || graph.size() < config.fullScanThreshold()) {
@@ -150,11 +159,11 @@ public final class HnswIndex {
     HnswGraphSearcher searcher = searchers.get();
     long before = searcher.visitedCount();
     if (codes == null || params.ignoreQuantization()) {
-      searcher.search(vectors.scorer(similarity, q), graph, Math.max(ef, k), filter);
+      searcher.search(vectors.scorer(similarity, q), graph, Math.max(ef, k), filter, beam);
       return SearchResults.fromMinHeap(searcher.results, k, searcher.visitedCount() - before);
     }
     int candidates = params.candidates(k);
-    searcher.search(codes.scorer(q), graph, Math.max(ef, candidates), filter);
+    searcher.search(codes.scorer(q), graph, Math.max(ef, candidates), filter, beam);
     long visited = searcher.visitedCount() - before;
     if (!params.rescore()) {
       return SearchResults.fromMinHeap(searcher.results, k, visited);

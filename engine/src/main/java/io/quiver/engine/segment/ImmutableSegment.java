@@ -217,31 +217,30 @@ public final class ImmutableSegment implements Segment {
     // Strictly below, as Qdrant compares: the optimizer freezes a segment as soon as its vectors
     // reach indexing_threshold, which by default equals full_scan_threshold, so a segment built
     // from aligned batches holds exactly the threshold and must still use the graph it has.
-    boolean fewMatch = !filter.isNone() && filter.expectedMatches() < v.fullScanThreshold;
-    if (params.exact() || size < v.fullScanThreshold || fewMatch) {
-      float[] q = Vectors.prepare(v.params.distance(), query);
-      var scorer = v.index.vectors().scorer(v.params.distance(), q);
-      if (filter.candidates() != null) {
-        return ExactSearch.search(scorer, k, iterate(filter.candidates().getIntIterator()), accept);
-      }
-      return ExactSearch.search(scorer, k, size, accept);
+    if (params.exact() || size < v.fullScanThreshold) {
+      return scan(v, query, k, filter, accept);
     }
-    return v.index.search(query, k, widenForFilter(params, v, filter, size), accept);
+    if (filter.isNone()) {
+      return v.index.search(query, k, params, accept);
+    }
+    FilteredSearchPlan plan =
+        FilteredSearchPlan.choose(
+            filter, params, k, size, v.index.config().efConstruct(), v.fullScanThreshold);
+    if (plan.scan()) {
+      return scan(v, query, k, filter, accept);
+    }
+    return v.index.search(query, k, plan.params(), accept, plan.beam());
   }
 
-  /**
-   * A filter that rejects part of the graph leaves fewer accepted nodes in a beam of the same
-   * width, so the beam widens by 1 / sqrt(selectivity), at most 8-fold (50 %: 1.4x, 10 %: 3.2x).
-   */
-  private static SearchParams widenForFilter(
-      SearchParams params, VectorIndex v, SegmentFilter filter, int size) {
-    if (filter.isNone()) {
-      return params;
+  /** Exact search over the filter's candidates when an index listed them, else every offset. */
+  private static SearchResults scan(
+      VectorIndex v, float[] query, int k, SegmentFilter filter, AcceptOrds accept) {
+    float[] q = Vectors.prepare(v.params.distance(), query);
+    var scorer = v.index.vectors().scorer(v.params.distance(), q);
+    if (filter.candidates() != null) {
+      return ExactSearch.search(scorer, k, iterate(filter.candidates().getIntIterator()), accept);
     }
-    int ef = params.ef() == 0 ? v.index.config().efConstruct() : params.ef();
-    double selectivity = Math.max(1e-3, Math.min(1.0, (double) filter.expectedMatches() / size));
-    long widened = Math.min(8L * ef, (long) Math.ceil(ef / Math.sqrt(selectivity)));
-    return params.withEf((int) Math.min(65_536, widened));
+    return ExactSearch.search(scorer, k, v.index.size(), accept);
   }
 
   private AcceptOrds liveAndMatching(AcceptOrds filter) {

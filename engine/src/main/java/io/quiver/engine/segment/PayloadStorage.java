@@ -35,7 +35,7 @@ public final class PayloadStorage implements Closeable {
 
   public static final String FORMAT = "quiver.payload";
   public static final int VERSION = 1;
-  static final int BLOCK_BYTES = 1 << 16;
+  static final int BLOCK_BYTES = 1 << 14;
   private static final int TRAILER_BYTES = 16;
   private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
 
@@ -193,24 +193,12 @@ public final class PayloadStorage implements Closeable {
     if (b.index != block) {
       load(block, b);
     }
-    int pos = 0;
-    for (int p = blockFirstPoints[block]; ; p++) {
-      int length = 0;
-      int shift = 0;
-      byte next;
-      do {
-        next = b.raw[pos++];
-        length |= (next & 0x7f) << shift;
-        shift += 7;
-      } while (next < 0);
-      if (p == offset) {
-        return Arrays.copyOfRange(b.raw, pos, pos + length);
-      }
-      pos += length;
-    }
+    int i = offset - blockFirstPoints[block];
+    return Arrays.copyOfRange(b.raw, b.starts[i], b.ends[i]);
   }
 
   private void load(int block, Block b) throws IOException {
+    b.index = -1; // until the block is fully in place
     ByteBuffer head = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
     FileFormat.readFully(channel, head, blockOffsets[block], file);
     int rawLength = head.getInt(0);
@@ -227,7 +215,48 @@ public final class PayloadStorage implements Closeable {
     if (n != rawLength) {
       throw new CorruptFileException(file, "payload block " + block + " decompressed short");
     }
+    locatePoints(block, b, rawLength);
     b.index = block;
+  }
+
+  /**
+   * Finds where each point's JSON starts in a decompressed block, so that reading any point of a
+   * loaded block is one copy (random reads from a graph walk and in-order scans alike).
+   */
+  private void locatePoints(int block, Block b, int rawLength) throws CorruptFileException {
+    int first = blockFirstPoints[block];
+    int end = block + 1 < blockFirstPoints.length ? blockFirstPoints[block + 1] : pointCount;
+    int count = end - first;
+    if (b.starts.length < count) {
+      b.starts = new int[count];
+      b.ends = new int[count];
+    }
+    int pos = 0;
+    for (int i = 0; i < count; i++) {
+      int length = 0;
+      int shift = 0;
+      byte next;
+      do {
+        if (pos >= rawLength || shift > 28) {
+          throw new CorruptFileException(
+              file, "payload block " + block + " ends inside point " + (first + i));
+        }
+        next = b.raw[pos++];
+        length |= (next & 0x7f) << shift;
+        shift += 7;
+      } while (next < 0);
+      if (length < 0 || length > rawLength - pos) {
+        throw new CorruptFileException(
+            file, "payload block " + block + " ends inside point " + (first + i));
+      }
+      b.starts[i] = pos;
+      pos += length;
+      b.ends[i] = pos;
+    }
+    if (pos != rawLength) {
+      throw new CorruptFileException(
+          file, "payload block " + block + " has " + (rawLength - pos) + " bytes after its points");
+    }
   }
 
   private static int putVarint(byte[] dst, int pos, int value) {
@@ -242,6 +271,8 @@ public final class PayloadStorage implements Closeable {
   private static final class Block {
     int index = -1;
     byte[] raw = new byte[BLOCK_BYTES + 1024];
+    int[] starts = new int[0];
+    int[] ends = new int[0];
   }
 
   @Override

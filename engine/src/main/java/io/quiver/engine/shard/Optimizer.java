@@ -1,6 +1,8 @@
 package io.quiver.engine.shard;
 
 import io.quiver.engine.collection.OptimizerParams;
+import io.quiver.engine.payload.FieldIndexKind;
+import io.quiver.engine.payload.JsonPath;
 import io.quiver.engine.point.Point;
 import io.quiver.engine.segment.DeletedPoints;
 import io.quiver.engine.segment.ImmutableSegment;
@@ -8,6 +10,7 @@ import io.quiver.engine.segment.MutableSegment;
 import io.quiver.engine.segment.Segment;
 import io.quiver.engine.segment.SegmentBuilder;
 import io.quiver.engine.segment.SegmentId;
+import io.quiver.engine.segment.SegmentMeta;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -250,6 +253,29 @@ public final class Optimizer implements Closeable {
     return v;
   }
 
+  /**
+   * Brings the payload indexes of a segment built in the background to the shard's list: field
+   * indexes created or deleted while it was built reached only the segments listed then.
+   */
+  private static void matchIndexes(ImmutableSegment built, List<SegmentMeta.IndexedField> wanted)
+      throws IOException {
+    java.util.Set<JsonPath> keep = new java.util.HashSet<>();
+    for (SegmentMeta.IndexedField f : wanted) {
+      JsonPath path = JsonPath.parse(f.key());
+      keep.add(path);
+      FieldIndexKind kind = FieldIndexKind.fromSchema(f.schema());
+      if (built.payloadIndexes().get(path, kind) == null) {
+        built.dropIndex(path); // another kind on the same key was replaced meanwhile
+        built.createIndex(path, kind);
+      }
+    }
+    for (var index : built.payloadIndexes().all()) {
+      if (!keep.contains(index.path())) {
+        built.dropIndex(index.path());
+      }
+    }
+  }
+
   private static int[] liveOffsets(Segment s, long asOf) {
     DeletedPoints deleted = s.deleted();
     int n = s.size();
@@ -271,6 +297,7 @@ public final class Optimizer implements Closeable {
       throws IOException {
     OptimizationProgress p = current.get();
     synchronized (shard.writeMutex()) {
+      matchIndexes(built, shard.indexes());
       shard.segmentsLock().writeLock().lock();
       try {
         for (Segment s : sources) {
