@@ -11,7 +11,8 @@ import java.util.List;
  * @param status {@code green} (nothing to do), {@code yellow} (an optimization is running) or
  *     {@code grey} (points wait for indexing)
  * @param pointsCount live points
- * @param indexedVectorsCount vectors in indexed (immutable) segments
+ * @param indexedVectorsCount vectors in indexed (immutable) segments: points there times the
+ *     collection's vectors per point, as Qdrant counts them
  * @param segmentsCount segments, the mutable one included
  * @param version the snapshot version serving now (1 for a collection created empty)
  * @param payloadSchema the payload field indexes

@@ -216,7 +216,7 @@ public final class LocalCollectionService implements CollectionService {
                       hosted.name(),
                       status,
                       points,
-                      c.shard().indexedPointCount(),
+                      c.shard().indexedPointCount() * c.config().vectors().size(),
                       c.segmentCount(),
                       current,
                       c.config(),

@@ -16,7 +16,7 @@ import java.util.function.ToDoubleFunction;
 /**
  * Per-collection gauges, refreshed every few seconds (collections come and go, so the set of series
  * is rebuilt each time): {@code quiver_collection_points}, {@code
- * quiver_collection_indexed_points}, {@code quiver_collection_segments}, {@code
+ * quiver_collection_indexed_vectors}, {@code quiver_collection_segments}, {@code
  * quiver_collection_optimizing} (1 while an optimization runs) and {@code
  * quiver_collection_version} (the snapshot version serving), each tagged {@code collection}.
  */
@@ -39,8 +39,8 @@ public final class CollectionMetrics implements AutoCloseable {
     add(registry, "quiver.collection.points", "live points", CollectionInfo::pointsCount);
     add(
         registry,
-        "quiver.collection.indexed.points",
-        "points in indexed segments",
+        "quiver.collection.indexed.vectors",
+        "vectors in indexed segments",
         CollectionInfo::indexedVectorsCount);
     add(registry, "quiver.collection.segments", "segments", CollectionInfo::segmentsCount);
     add(

@@ -31,7 +31,7 @@ final class CollectionInfoJson {
     ObjectNode engine = config.toJson();
     out.put("status", info.status());
     out.put("optimizer_status", "ok");
-    out.put("indexed_vectors_count", info.indexedVectorsCount() * config.vectors().size());
+    out.put("indexed_vectors_count", info.indexedVectorsCount());
     out.put("points_count", info.pointsCount());
     out.put("segments_count", info.segmentsCount());
 
