@@ -166,6 +166,7 @@ public final class VersionCommit {
           }
         }
         HadoopFiles.deleteIfEmpty(fs, versionDir);
+        HadoopFiles.deleteIfEmpty(fs, layout.collectionDir());
       }
       LOG.info("Aborted {} version {} (job {})", layout, version, jobId);
     } catch (IOException | RuntimeException e) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.engine.collection.CollectionConfig;
 import io.quiver.engine.collection.VectorParams;
 import io.quiver.engine.segment.SegmentMeta;
+import io.quiver.engine.vector.VectorSimilarity;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -120,16 +121,11 @@ final class CollectionSpec implements Serializable {
   }
 
   /**
-   * The spec of an append: the current version's config, which the write may not change; the
-   * DataFrame's vectors must be the collection's.
+   * The spec of an append: the current version's config. The DataFrame's vectors must be the
+   * collection's; options that shape the config may be given (a job that always passes the same
+   * options can append again) but must agree with it: an append never changes the config.
    */
   static CollectionSpec fromManifest(ObjectNode manifestConfig, WriteOptions o) {
-    if (o.shapesConfig()) {
-      throw new IllegalArgumentException(
-          "an append keeps the collection's config; leave out distance, m, ef_construct,"
-              + " full_scan_threshold, quantization, config and payload_indexes, or write with"
-              + " mode overwrite to change them");
-    }
     ObjectNode body = manifestConfig.deepCopy();
     JsonNode schema = body.remove(PAYLOAD_SCHEMA);
     CollectionConfig config = CollectionConfig.fromJson(body);
@@ -152,7 +148,74 @@ final class CollectionSpec implements Serializable {
     if (schema != null && schema.isObject()) {
       schema.fields().forEachRemaining(f -> indexes.put(f.getKey(), f.getValue().asText()));
     }
+    checkAgrees(config, indexes, o);
     return new CollectionSpec(config.toJson(), names, dims, indexes);
+  }
+
+  /** Refuses the options of an append that would change the collection's config. */
+  private static void checkAgrees(
+      CollectionConfig config, Map<String, String> indexes, WriteOptions o) {
+    for (Map.Entry<String, VectorParams> e : config.vectors().entrySet()) {
+      VectorParams v = e.getValue();
+      String what = describe(e.getKey());
+      if (o.distance != null) {
+        agree(
+            "distance",
+            what,
+            v.distance().apiName(),
+            VectorSimilarity.fromName(o.distance).apiName());
+      }
+      if (o.m != null) {
+        agree("m", what, v.hnsw().m(), o.m);
+      }
+      if (o.efConstruct != null) {
+        agree("ef_construct", what, v.hnsw().efConstruct(), o.efConstruct);
+      }
+      if (o.fullScanThresholdKb != null) {
+        agree(
+            "full_scan_threshold",
+            what,
+            v.hnsw().fullScanThresholdKb(),
+            (long) o.fullScanThresholdKb);
+      }
+      if (o.quantization != null) {
+        JsonNode q = quantization(o.quantization);
+        ObjectNode probe = MAPPER.createObjectNode();
+        probe.putObject("vectors").put("size", 16).put("distance", "Dot");
+        if (q != null) {
+          probe.set("quantization_config", q);
+        }
+        Object given = CollectionConfig.fromJson(probe).vectors().get("").quantization();
+        agree("quantization", what, v.quantization(), given);
+      }
+    }
+    if (o.configJson != null) {
+      CollectionConfig given = CollectionConfig.fromJson(parseObject(o.configJson, "config"));
+      agree("config", "the collection", config.toJson(), given.toJson());
+    }
+    if (!o.payloadIndexes.isEmpty()) {
+      agree(
+          "payload_indexes",
+          "the collection",
+          new TreeMap<>(indexes),
+          new TreeMap<>(o.payloadIndexes));
+    }
+  }
+
+  private static void agree(String option, String what, Object current, Object given) {
+    if (!java.util.Objects.equals(current, given)) {
+      throw new IllegalArgumentException(
+          "option '"
+              + option
+              + "' is "
+              + given
+              + ", but "
+              + what
+              + " has "
+              + current
+              + "; an append keeps the collection's config (write with mode overwrite to change"
+              + " it)");
+    }
   }
 
   private static void checkNames(CollectionConfig config, List<String> names, String where) {

@@ -167,17 +167,6 @@ public final class WriteOptions implements Serializable {
     return out;
   }
 
-  /** Whether any option shapes the collection's config (refused on append). */
-  boolean shapesConfig() {
-    return distance != null
-        || m != null
-        || efConstruct != null
-        || fullScanThresholdKb != null
-        || quantization != null
-        || configJson != null
-        || !payloadIndexes.isEmpty();
-  }
-
   public String collection() {
     return collection;
   }
