@@ -4,8 +4,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The one local Spark session of the test JVM: {@code local[2,3]} (two cores, a failed task is
- * tried up to three times), no UI, small shuffles, and the failure-injection options honoured.
- * Shared by every test class, since starting Spark costs seconds.
+ * tried up to three times), no UI, small shuffles, the failure-injection options honoured and
+ * {@link TestFileSystem} registered. Shared by every test class, since starting Spark costs
+ * seconds.
  */
 public final class TestSpark {
 
@@ -25,6 +26,10 @@ public final class TestSpark {
               .config("spark.sql.shuffle.partitions", "4")
               .config("spark.sql.session.timeZone", "UTC")
               .config(QuiverDataSource.TESTING_CONF, "true")
+              .config(
+                  "spark.hadoop.fs." + TestFileSystem.SCHEME + ".impl",
+                  TestFileSystem.class.getName())
+              .config("spark.hadoop.fs." + TestFileSystem.SCHEME + ".impl.disable.cache", "true")
               .getOrCreate();
       Runtime.getRuntime().addShutdownHook(new Thread(session::stop));
     }

@@ -60,6 +60,27 @@ class VersionsTest {
   }
 
   @Test
+  void overwriteWithNoRowsEmptiesTheCollection() throws Exception {
+    Writes.writer(Writes.points(spark, 0, 40, 0, DIM), root, "empty").mode("append").save();
+    Writes.writer(Writes.points(spark, 0, 0, 0, DIM), root, "empty")
+        .option("dimension", String.valueOf(DIM))
+        .mode("overwrite")
+        .save();
+    assertEquals(0, Collections.manifest(root, "empty", 2).pointCount());
+    assertEquals(0, Writes.read(spark, root, "empty").count());
+  }
+
+  @Test
+  void theDefaultSaveModeIsRefusedBySpark() {
+    Exception e =
+        assertThrows(
+            Exception.class,
+            () -> Writes.writer(Writes.points(spark, 0, 5, 0, DIM), root, "nomode").save());
+    assertTrue(
+        Writes.messages(e).contains("UNSUPPORTED_DATA_SOURCE_SAVE_MODE"), Writes.messages(e));
+  }
+
+  @Test
   void appendKeepsTheCurrentPointsAndTheNewOnesWin() throws Exception {
     Writes.writer(Writes.points(spark, 0, 100, 0, DIM), root, "app")
         .option("shards", "2")

@@ -203,6 +203,23 @@ public final class HadoopFiles {
     throw new IOException("could not rename " + temp + " to " + target);
   }
 
+  /**
+   * Puts the size of every file under {@code dir} into {@code out}, keyed by {@code prefix/}
+   * followed by its path below {@code dir}. Lists folder by folder (listStatus is what every file
+   * system implements the same way).
+   */
+  public static void sizes(FileSystem fs, Path dir, String prefix, java.util.Map<String, Long> out)
+      throws IOException {
+    for (org.apache.hadoop.fs.FileStatus child : fs.listStatus(dir)) {
+      String name = prefix + "/" + child.getPath().getName();
+      if (child.isDirectory()) {
+        sizes(fs, child.getPath(), name, out);
+      } else {
+        out.put(name, child.getLen());
+      }
+    }
+  }
+
   /** Deletes {@code path} (recursively), logging instead of failing. */
   public static void deleteQuietly(FileSystem fs, Path path) {
     try {

@@ -19,9 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
-import org.apache.hadoop.fs.RemoteIterator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -211,14 +209,11 @@ public final class VersionCommit {
   /** Checks that the segment's folder holds exactly the files its task reported, at their sizes. */
   private void verifyUploaded(StagedSegment s) throws IOException {
     Path dir = layout.segmentDir(version, s.dir());
-    Map<String, Long> onDisk = new HashMap<>();
-    String prefix = fs.makeQualified(dir).toUri().getPath();
-    RemoteIterator<LocatedFileStatus> it = fs.listFiles(dir, true);
-    while (it.hasNext()) {
-      LocatedFileStatus f = it.next();
-      String path = f.getPath().toUri().getPath();
-      onDisk.put(s.dir() + path.substring(prefix.length()), f.getLen());
+    if (!fs.exists(dir)) {
+      throw new IOException("segment " + s.dir() + " reported by its task is missing");
     }
+    Map<String, Long> onDisk = new HashMap<>();
+    HadoopFiles.sizes(fs, dir, s.dir(), onDisk);
     for (StagedSegment.StagedFile f : s.files()) {
       Long size = onDisk.remove(f.path());
       if (size == null || size != f.size()) {
