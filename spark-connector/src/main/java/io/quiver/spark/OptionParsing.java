@@ -11,6 +11,25 @@ public final class OptionParsing {
 
   private OptionParsing() {}
 
+  /**
+   * Refuses options this source does not know, so that a misspelt option fails instead of being
+   * silently ignored.
+   */
+  public static void checkKnown(
+      Map<String, String> options, java.util.Set<String> known, String what) {
+    for (String key : options.keySet()) {
+      if (!known.contains(key.toLowerCase(Locale.ROOT))) {
+        throw new IllegalArgumentException(
+            "unknown "
+                + what
+                + " option '"
+                + key
+                + "'; the options are "
+                + new java.util.TreeSet<>(known));
+      }
+    }
+  }
+
   public static String required(Map<String, String> options, String key) {
     String value = options.get(key);
     if (value == null || value.isBlank()) {

@@ -167,6 +167,24 @@ class BadInputTest {
   }
 
   @Test
+  void aMisspeltOptionFailsTheWrite() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Writes.writer(
+                        withBadRow(RowFactory.create(1L, Writes.vector(1, 0, 4), 0.5)),
+                        root,
+                        "typo")
+                    .option("shard", "4")
+                    .mode("append")
+                    .save());
+    assertTrue(
+        e.getMessage().startsWith("unknown write option 'shard'; the options are ["),
+        e.getMessage());
+  }
+
+  @Test
   void skipNeedsTheDimensionUpFront() {
     IllegalArgumentException e =
         assertThrows(

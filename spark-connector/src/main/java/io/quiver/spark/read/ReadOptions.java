@@ -1,5 +1,6 @@
 package io.quiver.spark.read;
 
+import static io.quiver.spark.OptionParsing.checkKnown;
 import static io.quiver.spark.OptionParsing.choice;
 import static io.quiver.spark.OptionParsing.required;
 
@@ -23,6 +24,7 @@ public final class ReadOptions implements Serializable {
   final boolean stringIds;
 
   private ReadOptions(Map<String, String> o) {
+    checkKnown(o, java.util.Set.of("path", "collection", "as_of_version", "id_type"), "read");
     path = required(o, "path");
     collection = CollectionLayout.checkCollectionName(required(o, "collection"));
     String v = o.get("as_of_version");

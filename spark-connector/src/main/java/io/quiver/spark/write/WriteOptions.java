@@ -1,5 +1,6 @@
 package io.quiver.spark.write;
 
+import static io.quiver.spark.OptionParsing.checkKnown;
 import static io.quiver.spark.OptionParsing.choice;
 import static io.quiver.spark.OptionParsing.integer;
 import static io.quiver.spark.OptionParsing.list;
@@ -84,7 +85,34 @@ public final class WriteOptions implements Serializable {
   final int failOncePartition;
   final int failAlwaysPartition;
 
+  private static final java.util.Set<String> KNOWN =
+      java.util.Set.of(
+          "collection",
+          "path",
+          "id",
+          "vector",
+          "vectors",
+          "payload",
+          "version",
+          "dimension",
+          "dimensions",
+          "distance",
+          "m",
+          "ef_construct",
+          "full_scan_threshold",
+          "quantization",
+          "config",
+          "payload_indexes",
+          "shards",
+          "slices_per_shard",
+          "on_error",
+          "threads",
+          "local_dir",
+          FAIL_ONCE_PARTITION,
+          FAIL_ALWAYS_PARTITION);
+
   private WriteOptions(Map<String, String> o, boolean testing) {
+    checkKnown(o, KNOWN, "write");
     collection = CollectionLayout.checkCollectionName(required(o, "collection"));
     path = required(o, "path");
     idColumn = text(o, "id", "id");
