@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -138,6 +140,8 @@ class BadInputTest {
       rows.add(RowFactory.create(id % 10 == 7 ? null : id, id % 10 == 5 ? null : v, 0.5));
     }
     AtomicLong skipped = new AtomicLong(-1);
+    // Listeners run on Spark's listener bus, after save() returns: wait for the write's event.
+    CountDownLatch reported = new CountDownLatch(1);
     QueryExecutionListener listener =
         new QueryExecutionListener() {
           @Override
@@ -145,6 +149,7 @@ class BadInputTest {
             Long value = metric(qe.executedPlan(), WriteMetrics.SKIPPED);
             if (value != null) {
               skipped.set(value);
+              reported.countDown();
             }
           }
 
@@ -158,6 +163,8 @@ class BadInputTest {
           .option("on_error", "skip")
           .mode("append")
           .save();
+      assertTrue(
+          reported.await(60, TimeUnit.SECONDS), "no query event with the skippedRows metric");
     } finally {
       spark.listenerManager().unregister(listener);
     }
