@@ -26,6 +26,17 @@ public final class DeletedPoints {
   public static final String FORMAT = "quiver.deleted";
   public static final int VERSION = 1;
 
+  /**
+   * Deleted-points files are named {@code deleted-<sequence>.qv}, after the operation sequence they
+   * hold the deletes up to; a segment folder in a snapshot holds at most one.
+   */
+  public static final String FILE_PREFIX = "deleted-";
+
+  /** The name of the deleted-points file holding the deletes up to {@code sequence}. */
+  public static String fileName(long sequence) {
+    return FILE_PREFIX + sequence + ".qv";
+  }
+
   private volatile AtomicLongArray words;
   private volatile int size;
   private int count;

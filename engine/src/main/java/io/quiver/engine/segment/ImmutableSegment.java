@@ -38,7 +38,9 @@ import org.roaringbitmap.PeekableIntIterator;
  */
 public final class ImmutableSegment implements Segment {
 
-  static final String IDS = "ids.qv";
+  /** The file of the segment's ids and versions ({@link IdTracker}'s format). */
+  public static final String IDS = "ids.qv";
+
   static final String PAYLOAD = "payload.qv";
   static final String INDEX_DIR = "index";
   private static final ObjectMapper MAPPER = new ObjectMapper();

@@ -695,7 +695,7 @@ public final class LocalShard implements Closeable {
       ImmutableSegment imm = (ImmutableSegment) s;
       String deleted = null;
       if (imm.deleted().count() > 0) {
-        deleted = "deleted-" + sequence + ".qv";
+        deleted = ShardSnapshot.deletedFile(sequence);
         imm.deleted().checkpoint(imm.dir().resolve(deleted), imm.id().bytes(), sequence);
       }
       refs.add(

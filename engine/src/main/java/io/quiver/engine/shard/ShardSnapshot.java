@@ -122,10 +122,10 @@ final class ShardSnapshot {
     return new Staged(id.toString(), dir, builder.size());
   }
 
-  static final String DELETED_PREFIX = "deleted-";
+  static final String DELETED_PREFIX = DeletedPoints.FILE_PREFIX;
 
   static String deletedFile(long sequence) {
-    return DELETED_PREFIX + sequence + ".qv";
+    return DeletedPoints.fileName(sequence);
   }
 
   /**
