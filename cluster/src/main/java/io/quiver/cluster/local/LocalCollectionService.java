@@ -524,6 +524,7 @@ public final class LocalCollectionService implements CollectionService {
       return hosted(name)
           .exclusive(
               h -> {
+                checkSameVectors(h.name(), h.current().config(), manifest, location);
                 long version = h.nextVersion();
                 QuiverCollection restored = QuiverCollection.restore(from, h.versionDir(version));
                 SnapshotVersion v =
@@ -572,6 +573,52 @@ public final class LocalCollectionService implements CollectionService {
       }
       LOG.info("Created collection {} from {} ({} points)", name, location, manifest.pointCount());
       return version;
+    }
+  }
+
+  /**
+   * A new version must keep the collection's vectors (names, sizes, distances): clients query it by
+   * them. Changing them takes a new collection (or deleting this one first).
+   */
+  private static void checkSameVectors(
+      String name, CollectionConfig current, SnapshotManifest manifest, URI location) {
+    ObjectNode json = manifest.config();
+    json.remove("payload_schema");
+    CollectionConfig incoming = CollectionConfig.fromJson(json);
+    for (var e : current.vectors().entrySet()) {
+      var other = incoming.vectors().get(e.getKey());
+      String vector = e.getKey().isEmpty() ? "the unnamed vector" : "vector '" + e.getKey() + "'";
+      if (other == null
+          || other.size() != e.getValue().size()
+          || other.distance() != e.getValue().distance()) {
+        throw new ConflictException(
+            "collection '"
+                + name
+                + "' has "
+                + vector
+                + " of size "
+                + e.getValue().size()
+                + " ("
+                + e.getValue().distance().apiName()
+                + "); the snapshot at "
+                + location
+                + (other == null
+                    ? " has no such vector"
+                    : " has size " + other.size() + " (" + other.distance().apiName() + ")")
+                + ". A new version must keep the collection's vectors; delete the collection to"
+                + " change them");
+      }
+    }
+    if (incoming.vectors().size() != current.vectors().size()) {
+      throw new ConflictException(
+          "collection '"
+              + name
+              + "' has vectors "
+              + current.vectors().keySet()
+              + "; the snapshot at "
+              + location
+              + " has "
+              + incoming.vectors().keySet());
     }
   }
 

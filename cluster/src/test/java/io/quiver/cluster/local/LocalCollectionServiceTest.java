@@ -297,6 +297,25 @@ class LocalCollectionServiceTest {
       assertTrue(e.getMessage().contains("'hdfs'"), e.getMessage());
       assertEquals(300, service.count("copy", null));
 
+      // A version with other vectors is refused; the collection keeps serving what it had.
+      service.createCollection(
+          "small",
+          CollectionConfig.fromJson(
+              MAPPER.readTree("{\"vectors\": {\"size\": 4, \"distance\": \"Dot\"}}")),
+          CollectionSettings.DEFAULT);
+      SnapshotDescription small = service.createSnapshot("small");
+      ConflictException mismatch =
+          assertThrows(
+              ConflictException.class,
+              () ->
+                  service.recoverSnapshot(
+                      "copy", service.snapshotFile("small", small.name()).toUri(), null));
+      assertTrue(
+          mismatch.getMessage().contains("of size 8 (Euclid)")
+              && mismatch.getMessage().contains("has size 4 (Dot)"),
+          mismatch.getMessage());
+      assertEquals(300, service.count("copy", null));
+
       assertTrue(service.deleteSnapshot("docs", first.name()));
       assertFalse(service.deleteSnapshot("docs", first.name()));
       assertThrows(NotFoundException.class, () -> service.snapshotFile("docs", first.name()));

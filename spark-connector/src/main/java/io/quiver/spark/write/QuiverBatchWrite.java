@@ -2,6 +2,7 @@ package io.quiver.spark.write;
 
 import io.quiver.engine.collection.CollectionConfig;
 import io.quiver.engine.snapshot.SnapshotManifest;
+import io.quiver.spark.publish.NodePublisher;
 import io.quiver.spark.store.HadoopFiles;
 import io.quiver.spark.store.StagedSegment;
 import io.quiver.spark.store.VersionCommit;
@@ -98,10 +99,33 @@ final class QuiverBatchWrite implements BatchWrite {
           messages.length,
           manifest.pointCount(),
           skipped == 0 ? "" : ", " + skipped + " bad rows skipped (on_error=skip)");
+      if (job.options().publish != null) {
+        publish(fs, manifest);
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(
           "committing version " + job.version() + " of " + job.layout() + " failed", e);
     }
+  }
+
+  /**
+   * Asks the node to serve the version just committed and waits for the cut-over; a refusal fails
+   * the job (the version stays on storage, published to nobody).
+   */
+  private void publish(FileSystem fs, SnapshotManifest manifest) {
+    WriteOptions o = job.options();
+    java.net.URI version = fs.makeQualified(job.layout().versionDir(manifest.version())).toUri();
+    NodePublisher.Published served =
+        new NodePublisher(
+                o.publish, o.apiKey, java.time.Duration.ofSeconds(o.publishTimeoutSeconds))
+            .publish(o.collection, version);
+    LOG.info(
+        "{} version {} published to {}: the node serves its version {} with {} points",
+        job.layout(),
+        manifest.version(),
+        o.publish,
+        served.version(),
+        served.points());
   }
 
   /**

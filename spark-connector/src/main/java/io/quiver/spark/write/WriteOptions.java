@@ -82,6 +82,12 @@ public final class WriteOptions implements Serializable {
   final boolean skipBadRows;
   final int threads;
   final String localDir;
+
+  /** A node's REST address to publish the committed version to, or null. */
+  final String publish;
+
+  final String apiKey;
+  final int publishTimeoutSeconds;
   final int failOncePartition;
   final int failAlwaysPartition;
 
@@ -108,6 +114,9 @@ public final class WriteOptions implements Serializable {
           "on_error",
           "threads",
           "local_dir",
+          "publish",
+          "api_key",
+          "publish_timeout",
           FAIL_ONCE_PARTITION,
           FAIL_ALWAYS_PARTITION);
 
@@ -146,6 +155,9 @@ public final class WriteOptions implements Serializable {
     skipBadRows = choice(o, "on_error", "fail", List.of("fail", "skip")).equals("skip");
     threads = integer(o, "threads", 0, 0, 4096);
     localDir = text(o, "local_dir", null);
+    publish = text(o, "publish", null);
+    apiKey = text(o, "api_key", null);
+    publishTimeoutSeconds = integer(o, "publish_timeout", 3600, 1, 7 * 24 * 3600);
     failOncePartition = testing ? integer(o, FAIL_ONCE_PARTITION, -1, -1, MAX_SHARDS) : -1;
     failAlwaysPartition = testing ? integer(o, FAIL_ALWAYS_PARTITION, -1, -1, MAX_SHARDS) : -1;
     List<String> special = new ArrayList<>(vectors.values());
