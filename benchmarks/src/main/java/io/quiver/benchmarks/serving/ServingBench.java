@@ -55,6 +55,9 @@ public final class ServingBench {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /** CPU nanoseconds of the closed-loop caller threads, added by each as it ends. */
+  private static final AtomicLong CALLER_CPU = new AtomicLong();
+
   record Options(
       List<String> datasets,
       int threads,
@@ -69,7 +72,11 @@ public final class ServingBench {
       String resultsMd,
       String command) {}
 
-  record ClosedLoop(String protocol, double qps) {}
+  /**
+   * @param nodeCpuUs CPU time of the node's threads (Armeria's) per request, in microseconds
+   * @param clientCpuUs CPU time of every other thread (callers, client transport) per request
+   */
+  record ClosedLoop(String protocol, double qps, double nodeCpuUs, double clientCpuUs) {}
 
   record OpenLoop(String protocol, double offered, double achieved, double p50Ms, double p99Ms) {}
 
@@ -78,6 +85,7 @@ public final class ServingBench {
       int n,
       int dim,
       double embeddedQps,
+      double embeddedCpuUs,
       List<ClosedLoop> closed,
       List<OpenLoop> open) {}
 
@@ -229,9 +237,23 @@ public final class ServingBench {
               });
       for (String protocol : List.of("gRPC", "REST")) {
         Caller caller = callers.get(protocol);
-        double qps = closedLoop(o.concurrency(), o, caller::call, queries.length);
-        closed.add(new ClosedLoop(protocol, qps));
-        System.err.printf(Locale.ROOT, ">> %s closed loop: %.0f QPS%n", protocol, qps);
+        runFor(o.concurrency(), o.warmupMs(), caller::call, queries.length);
+        Map<Long, ThreadCpu> before = ThreadCpu.snapshot();
+        long callersBefore = CALLER_CPU.get();
+        long started = System.nanoTime();
+        double qps = runFor(o.concurrency(), o.durationMs(), caller::call, queries.length);
+        double calls = qps * (System.nanoTime() - started) / 1e9;
+        double[] cpu = ThreadCpu.since(before);
+        cpu[1] += CALLER_CPU.get() - callersBefore; // the callers have ended by now
+        ClosedLoop c = new ClosedLoop(protocol, qps, cpu[0] / 1e3 / calls, cpu[1] / 1e3 / calls);
+        closed.add(c);
+        System.err.printf(
+            Locale.ROOT,
+            ">> %s closed loop: %.0f QPS; CPU per request: node %.0f us, client %.0f us%n",
+            protocol,
+            qps,
+            c.nodeCpuUs(),
+            c.clientCpuUs());
         for (double fraction : o.rateFractions()) {
           OpenLoop r = openLoop(o, protocol, caller, fraction * qps, queries.length);
           open.add(r);
@@ -249,7 +271,43 @@ public final class ServingBench {
     } finally {
       deleteTree(work);
     }
-    return new DatasetResult(dataset, n, dim, embeddedQps, closed, open);
+    // The callers are busy the whole time, so the embedded CPU per query is threads / QPS.
+    double embeddedCpuUs = o.threads() * 1e6 / embeddedQps;
+    return new DatasetResult(dataset, n, dim, embeddedQps, embeddedCpuUs, closed, open);
+  }
+
+  /** Per-thread CPU time, to split a served request's cost between the node and the client. */
+  record ThreadCpu(String name, long nanos) {
+    static Map<Long, ThreadCpu> snapshot() {
+      java.lang.management.ThreadMXBean mx =
+          java.lang.management.ManagementFactory.getThreadMXBean();
+      Map<Long, ThreadCpu> out = new java.util.HashMap<>();
+      for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
+        if (t != null) {
+          long cpu = mx.getThreadCpuTime(t.getThreadId());
+          if (cpu >= 0) {
+            out.put(t.getThreadId(), new ThreadCpu(t.getThreadName(), cpu));
+          }
+        }
+      }
+      return out;
+    }
+
+    /** CPU nanoseconds since {@code before}: [node threads (armeria-*), all others]. */
+    static double[] since(Map<Long, ThreadCpu> before) {
+      double node = 0;
+      double other = 0;
+      for (Map.Entry<Long, ThreadCpu> e : snapshot().entrySet()) {
+        ThreadCpu then = before.get(e.getKey());
+        long delta = e.getValue().nanos() - (then == null ? 0 : then.nanos());
+        if (e.getValue().name().startsWith("armeria-")) {
+          node += delta;
+        } else {
+          other += delta;
+        }
+      }
+      return new double[] {node, other};
+    }
   }
 
   interface Caller {
@@ -346,6 +404,9 @@ public final class ServingBench {
                 } catch (Throwable e) {
                   failure.compareAndSet(null, e);
                 }
+                CALLER_CPU.addAndGet(
+                    java.lang.management.ManagementFactory.getThreadMXBean()
+                        .getCurrentThreadCpuTime());
               });
       worker.start();
       workers.add(worker);
@@ -432,19 +493,24 @@ public final class ServingBench {
             o.k(),
             o.threads(),
             o.concurrency()));
-    sb.append("| dataset | embedded QPS | protocol | served QPS | served / embedded |\n");
-    sb.append("|---|---:|---|---:|---:|\n");
+    sb.append(
+        "| dataset | embedded QPS | embedded CPU us/query | protocol | served QPS | served /"
+            + " embedded | node CPU us/request | client CPU us/request |\n");
+    sb.append("|---|---:|---:|---|---:|---:|---:|---:|\n");
     for (DatasetResult r : results) {
       for (ClosedLoop c : r.closed()) {
         sb.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %.0f | %s | %.0f | %.2f |%n",
+                "| %s | %.0f | %.0f | %s | %.0f | %.2f | %.0f | %.0f |%n",
                 r.dataset(),
                 r.embeddedQps(),
+                r.embeddedCpuUs(),
                 c.protocol(),
                 c.qps(),
-                c.qps() / r.embeddedQps()));
+                c.qps() / r.embeddedQps(),
+                c.nodeCpuUs(),
+                c.clientCpuUs()));
       }
     }
     sb.append("\nOpen loop (latency from the scheduled send time):\n\n");
