@@ -4,6 +4,7 @@ import io.quiver.engine.collection.CollectionConfig;
 import io.quiver.engine.collection.QuiverCollection;
 import io.quiver.engine.point.Point;
 import io.quiver.engine.shard.OptimizationProgress;
+import io.quiver.engine.store.FileTrees;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +80,7 @@ final class IngestBench {
           r.optimizations);
       return r;
     } finally {
-      BenchPoints.deleteTree(dir);
+      FileTrees.delete(dir);
     }
   }
 

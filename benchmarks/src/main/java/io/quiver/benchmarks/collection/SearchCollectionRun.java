@@ -8,6 +8,7 @@ import io.quiver.engine.point.Point;
 import io.quiver.engine.segment.ImmutableSegment;
 import io.quiver.engine.shard.OptimizationProgress;
 import io.quiver.engine.shard.SearchRequest;
+import io.quiver.engine.store.FileTrees;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -100,7 +101,7 @@ final class SearchCollectionRun {
           disk[0],
           disk[1]);
     } finally {
-      BenchPoints.deleteTree(dir);
+      FileTrees.delete(dir);
     }
   }
 

@@ -14,6 +14,7 @@ import io.quiver.engine.point.Point;
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.point.ScoredPoint;
 import io.quiver.engine.shard.SearchRequest;
+import io.quiver.engine.store.FileTrees;
 import io.quiver.serving.QuiverNode;
 import io.quiver.serving.config.ServerConfig;
 import io.quiver.serving.config.StrictMode;
@@ -269,7 +270,7 @@ public final class ServingBench {
       }
       grpc.close();
     } finally {
-      deleteTree(work);
+      FileTrees.delete(work);
     }
     // The callers are busy the whole time, so the embedded CPU per query is threads / QPS.
     double embeddedCpuUs = o.threads() * 1e6 / embeddedQps;
@@ -595,17 +596,6 @@ public final class ServingBench {
         workDir,
         results,
         command);
-  }
-
-  private static void deleteTree(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (var walk = Files.walk(path)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   /** Replaces one "## ..." section of a markdown file, or appends it. */

@@ -8,6 +8,7 @@ import io.quiver.cluster.CollectionSettings;
 import io.quiver.cluster.NotFoundException;
 import io.quiver.cluster.SnapshotVersion;
 import io.quiver.engine.collection.QuiverCollection;
+import io.quiver.engine.store.FileTrees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +89,7 @@ final class HostedCollection {
       for (Path child : children.toList()) {
         String n = child.getFileName().toString();
         if (n.matches("v[0-9]+") && versions.stream().noneMatch(v -> n.equals(folder(v)))) {
-          LocalCollectionService.deleteTree(child); // a recovery that did not finish
+          FileTrees.delete(child); // a recovery that did not finish
         }
       }
     }
@@ -191,7 +192,7 @@ final class HostedCollection {
       previous.close();
     }
     for (SnapshotVersion v : dropped) {
-      LocalCollectionService.deleteTree(versionDir(v.version()));
+      FileTrees.delete(versionDir(v.version()));
     }
   }
 

@@ -29,6 +29,7 @@ import io.quiver.engine.snapshot.FileDigests;
 import io.quiver.engine.snapshot.SnapshotArchive;
 import io.quiver.engine.snapshot.SnapshotManifest;
 import io.quiver.engine.snapshot.SnapshotReader;
+import io.quiver.engine.store.FileTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -110,14 +111,14 @@ public final class LocalCollectionService implements CollectionService {
   private void load() throws IOException {
     Files.createDirectories(collectionsDir);
     Files.createDirectories(snapshotsDir);
-    deleteTree(tmpDir);
+    FileTrees.delete(tmpDir);
     Files.createDirectories(tmpDir);
     try (var children = Files.list(collectionsDir)) {
       for (Path dir : children.sorted().toList()) {
         String name = dir.getFileName().toString();
         if (!Files.exists(dir.resolve(HostedCollection.STATE_FILE))) {
           LOG.warn("Removing {}: its creation did not finish", dir);
-          deleteTree(dir);
+          FileTrees.delete(dir);
           continue;
         }
         collections.put(name, HostedCollection.open(name, dir));
@@ -152,14 +153,14 @@ public final class LocalCollectionService implements CollectionService {
         throw new ConflictException("'" + name + "' is already an alias");
       }
       Path dir = collectionsDir.resolve(name);
-      deleteTree(dir); // an unfinished create
+      FileTrees.delete(dir); // an unfinished create
       QuiverCollection collection = QuiverCollection.create(dir.resolve("v1"), config);
       try {
         SnapshotVersion empty = new SnapshotVersion(1, null, 0, Instant.now(), true);
         collections.put(name, HostedCollection.create(name, dir, collection, settings, empty));
       } catch (IOException | RuntimeException e) {
         collection.close();
-        deleteTree(dir);
+        FileTrees.delete(dir);
         throw e;
       }
     }
@@ -179,8 +180,8 @@ public final class LocalCollectionService implements CollectionService {
       writeAliases(kept);
     }
     hosted.close();
-    deleteTree(hosted.dir());
-    deleteTree(snapshotsDir.resolve(name));
+    FileTrees.delete(hosted.dir());
+    FileTrees.delete(snapshotsDir.resolve(name));
     LOG.info("Deleted collection {}", name);
     return true;
   }
@@ -420,7 +421,7 @@ public final class LocalCollectionService implements CollectionService {
       LOG.info("Snapshot {} of collection {} written", name, hosted.name());
       return new SnapshotDescription(name, manifest.createdAt(), Files.size(file), checksum);
     } finally {
-      deleteTree(staging);
+      FileTrees.delete(staging);
     }
   }
 
@@ -540,7 +541,7 @@ public final class LocalCollectionService implements CollectionService {
                 return v;
               });
     } finally {
-      deleteTree(work);
+      FileTrees.delete(work);
     }
   }
 
@@ -558,7 +559,7 @@ public final class LocalCollectionService implements CollectionService {
         throw new ConflictException("'" + name + "' is already an alias");
       }
       Path dir = collectionsDir.resolve(name);
-      deleteTree(dir);
+      FileTrees.delete(dir);
       QuiverCollection restored = QuiverCollection.restore(snapshotDir, dir.resolve("v1"));
       CollectionSettings settings =
           new CollectionSettings(Math.max(1, manifest.shards().size()), 1, 1, true);
@@ -568,7 +569,7 @@ public final class LocalCollectionService implements CollectionService {
         collections.put(name, HostedCollection.create(name, dir, restored, settings, version));
       } catch (IOException | RuntimeException e) {
         restored.close();
-        deleteTree(dir);
+        FileTrees.delete(dir);
         throw e;
       }
       LOG.info("Created collection {} from {} ({} points)", name, location, manifest.pointCount());
@@ -754,17 +755,6 @@ public final class LocalCollectionService implements CollectionService {
     } catch (IOException e) {
       if (!Files.isDirectory(path)) {
         throw e;
-      }
-    }
-  }
-
-  static void deleteTree(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (var walk = Files.walk(path)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
       }
     }
   }

@@ -18,6 +18,7 @@ import io.quiver.engine.snapshot.SnapshotManifest;
 import io.quiver.engine.snapshot.SnapshotReader;
 import io.quiver.engine.snapshot.SnapshotWriter;
 import io.quiver.engine.store.FileFormat;
+import io.quiver.engine.store.FileTrees;
 import io.quiver.engine.store.JsonFile;
 import java.io.Closeable;
 import java.io.IOException;
@@ -264,7 +265,7 @@ public final class QuiverCollection implements Closeable {
       return restored;
     } finally {
       if (!success) {
-        deleteQuietly(path.resolve(SHARD_DIR));
+        FileTrees.delete(path.resolve(SHARD_DIR));
         Files.deleteIfExists(path.resolve(CONFIG_FILE));
         if (created) {
           Files.deleteIfExists(path);
@@ -297,17 +298,6 @@ public final class QuiverCollection implements Closeable {
       indexes.add(new SegmentMeta.IndexedField(e.getKey(), e.getValue().asText()));
     }
     return indexes;
-  }
-
-  private static void deleteQuietly(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var walk = Files.walk(dir)) {
-      for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
-      }
-    }
   }
 
   /** The collection's name: its folder's name. */

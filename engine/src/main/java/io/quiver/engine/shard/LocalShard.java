@@ -25,6 +25,7 @@ import io.quiver.engine.segment.SegmentId;
 import io.quiver.engine.segment.SegmentMeta;
 import io.quiver.engine.segment.SegmentPoints;
 import io.quiver.engine.snapshot.SnapshotWriter;
+import io.quiver.engine.store.FileTrees;
 import io.quiver.engine.vector.Vectors;
 import io.quiver.engine.wal.Wal;
 import io.quiver.engine.wal.WalOptions;
@@ -114,7 +115,7 @@ public final class LocalShard implements Closeable {
                 segDir, ref.deleted() == null ? null : segDir.resolve(ref.deleted())));
       }
       removeUnlisted(dir, state);
-      deleteTree(dir.resolve(SNAPSHOT_STAGING_DIR)); // left by a snapshot a crash interrupted
+      FileTrees.delete(dir.resolve(SNAPSHOT_STAGING_DIR)); // left by a snapshot a crash interrupted
       if (ownWal) {
         WalOptions options =
             WalOptions.DEFAULT
@@ -170,19 +171,8 @@ public final class LocalShard implements Closeable {
     try (var children = Files.list(dir.resolve(SEGMENTS_DIR))) {
       for (Path child : children.toList()) {
         if (!listed.contains(child.normalize())) {
-          deleteTree(child);
+          FileTrees.delete(child);
         }
-      }
-    }
-  }
-
-  static void deleteTree(Path path) throws IOException {
-    if (!Files.exists(path)) {
-      return;
-    }
-    try (var walk = Files.walk(path)) {
-      for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(p);
       }
     }
   }

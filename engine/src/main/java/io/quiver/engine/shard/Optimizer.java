@@ -11,6 +11,7 @@ import io.quiver.engine.segment.Segment;
 import io.quiver.engine.segment.SegmentBuilder;
 import io.quiver.engine.segment.SegmentId;
 import io.quiver.engine.segment.SegmentMeta;
+import io.quiver.engine.store.FileTrees;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -333,7 +334,7 @@ public final class Optimizer implements Closeable {
     for (Segment s : sources) {
       s.close();
       if (s instanceof ImmutableSegment imm) {
-        LocalShard.deleteTree(imm.dir());
+        FileTrees.delete(imm.dir());
       }
     }
     OptimizationProgress done =

@@ -10,6 +10,7 @@ import io.quiver.engine.segment.SegmentBuilder;
 import io.quiver.engine.segment.SegmentId;
 import io.quiver.engine.segment.SegmentMeta;
 import io.quiver.engine.snapshot.SnapshotWriter;
+import io.quiver.engine.store.FileTrees;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
@@ -62,7 +63,7 @@ final class ShardSnapshot {
       }
       return captured.watermark();
     } finally {
-      LocalShard.deleteTree(staging);
+      FileTrees.delete(staging);
     }
   }
 
