@@ -414,7 +414,7 @@ public final class LocalCollectionService implements CollectionService {
         SnapshotArchive.pack(staging, out);
       }
       String checksum = FileDigests.hex(sha.digest());
-      fsync(temp);
+      FileTrees.fsync(temp);
       Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE);
       writeAtomically(
           dir.resolve(name + CHECKSUM_SUFFIX), checksum.getBytes(StandardCharsets.US_ASCII));
@@ -583,9 +583,7 @@ public final class LocalCollectionService implements CollectionService {
    */
   private static void checkSameVectors(
       String name, CollectionConfig current, SnapshotManifest manifest, URI location) {
-    ObjectNode json = manifest.config();
-    json.remove("payload_schema");
-    CollectionConfig incoming = CollectionConfig.fromJson(json);
+    CollectionConfig incoming = QuiverCollection.configOf(manifest);
     for (var e : current.vectors().entrySet()) {
       var other = incoming.vectors().get(e.getKey());
       String vector = e.getKey().isEmpty() ? "the unnamed vector" : "vector '" + e.getKey() + "'";
@@ -746,17 +744,7 @@ public final class LocalCollectionService implements CollectionService {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
     }
-    fsync(file.getParent());
-  }
-
-  private static void fsync(Path path) throws IOException {
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException e) {
-      if (!Files.isDirectory(path)) {
-        throw e;
-      }
-    }
+    FileTrees.fsync(file.getParent());
   }
 
   @FunctionalInterface

@@ -245,10 +245,8 @@ public final class QuiverCollection implements Closeable {
   public static QuiverCollection restore(Path snapshotDir, Path path) throws IOException {
     SnapshotReader snapshot = SnapshotReader.open(snapshotDir, true);
     SnapshotManifest manifest = snapshot.manifest();
-    ObjectNode json = manifest.config();
-    JsonNode schema = json.remove(PAYLOAD_SCHEMA);
-    CollectionConfig config = CollectionConfig.fromJson(json);
-    List<SegmentMeta.IndexedField> indexes = payloadSchema(schema);
+    CollectionConfig config = configOf(manifest);
+    List<SegmentMeta.IndexedField> indexes = payloadSchema(manifest.config().get(PAYLOAD_SCHEMA));
     if (Files.exists(path.resolve(CONFIG_FILE))) {
       throw new IllegalStateException("a collection already exists in " + path);
     }
@@ -272,6 +270,16 @@ public final class QuiverCollection implements Closeable {
         }
       }
     }
+  }
+
+  /**
+   * The collection configuration a snapshot's manifest carries (its config without {@code
+   * payload_schema}).
+   */
+  public static CollectionConfig configOf(SnapshotManifest manifest) {
+    ObjectNode json = manifest.config();
+    json.remove(PAYLOAD_SCHEMA);
+    return CollectionConfig.fromJson(json);
   }
 
   private static List<SegmentMeta.IndexedField> payloadSchema(JsonNode schema) {

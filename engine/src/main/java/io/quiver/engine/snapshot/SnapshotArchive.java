@@ -1,5 +1,6 @@
 package io.quiver.engine.snapshot;
 
+import io.quiver.engine.store.FileTrees;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -173,7 +174,7 @@ public final class SnapshotArchive {
       }
     }
     for (Path dir : dirs) {
-      SnapshotWriter.fsync(dir);
+      FileTrees.fsync(dir);
     }
   }
 

@@ -1,6 +1,7 @@
 package io.quiver.engine.snapshot;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quiver.engine.store.FileTrees;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -296,14 +296,14 @@ public final class SnapshotWriter implements Closeable {
       for (SegmentEntry segment : shard.segments()) {
         for (FileEntry file : segment.files()) {
           Path path = root.resolve(file.path());
-          fsync(path);
+          FileTrees.fsync(path);
           if (!path.getParent().equals(root.resolve(segment.dir()))) {
-            fsync(path.getParent());
+            FileTrees.fsync(path.getParent());
           }
         }
-        fsync(root.resolve(segment.dir()));
+        FileTrees.fsync(root.resolve(segment.dir()));
       }
-      fsync(root.resolve("shard-" + shard.shard()));
+      FileTrees.fsync(root.resolve("shard-" + shard.shard()));
     }
     byte[] json = ManifestCodec.encode(manifest);
     Path temp = Files.createTempFile(root, "." + SnapshotManifest.MANIFEST_FILE + ".", ".tmp");
@@ -321,7 +321,7 @@ public final class SnapshotWriter implements Closeable {
     } finally {
       Files.deleteIfExists(temp);
     }
-    fsync(root);
+    FileTrees.fsync(root);
     committed = manifest;
     LOG.info(
         "committed snapshot {} version {} of collection {}: {} shards, {} segments, {} points",
@@ -457,20 +457,6 @@ public final class SnapshotWriter implements Closeable {
       Files.deleteIfExists(dir);
     } catch (DirectoryNotEmptyException e) {
       LOG.debug("not deleting {}: it holds files this writer did not create", dir);
-    }
-  }
-
-  /** fsyncs a file or folder; folders that cannot be fsynced (some filesystems) are skipped. */
-  static void fsync(Path path) throws IOException {
-    boolean dir = Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS);
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (NoSuchFileException e) {
-      throw e;
-    } catch (IOException e) {
-      if (!dir) {
-        throw e;
-      }
     }
   }
 }
