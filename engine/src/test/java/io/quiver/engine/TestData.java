@@ -1,8 +1,5 @@
 package io.quiver.engine;
 
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
@@ -61,23 +58,5 @@ public final class TestData {
     }
     throw new IllegalStateException(
         "shared/data not found above " + here + "; tests need the repository's shared data");
-  }
-
-  /** Reads an {@code .fvecs} file (records of int32 d then d float32, little-endian). */
-  public static float[][] readFvecs(Path file) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-    int dim = buf.getInt(0);
-    int n = buf.limit() / (4 + 4 * dim);
-    float[][] out = new float[n][dim];
-    for (int i = 0; i < n; i++) {
-      int d = buf.getInt();
-      if (d != dim) {
-        throw new IOException(file + ": record " + i + " has dimension " + d + ", expected " + dim);
-      }
-      for (int j = 0; j < dim; j++) {
-        out[i][j] = buf.getFloat();
-      }
-    }
-    return out;
   }
 }

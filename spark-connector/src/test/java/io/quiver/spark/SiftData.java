@@ -1,8 +1,7 @@
 package io.quiver.spark;
 
+import io.quiver.engine.vector.VecFiles;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -22,9 +21,9 @@ final class SiftData {
   static SiftData load() throws IOException {
     Path dir = sharedData().resolve("sift5k-ngt");
     return new SiftData(
-        readFvecs(dir.resolve("sift5k_base.fvecs")),
-        readFvecs(dir.resolve("sift5k_query.fvecs")),
-        readIvecs(dir.resolve("sift5k_groundtruth_l2_top100.ivecs")));
+        VecFiles.readFvecs(dir.resolve("sift5k_base.fvecs")),
+        VecFiles.readFvecs(dir.resolve("sift5k_query.fvecs")),
+        VecFiles.readIvecs(dir.resolve("sift5k_groundtruth_l2_top100.ivecs")));
   }
 
   static Path sharedData() {
@@ -37,35 +36,5 @@ final class SiftData {
       }
     }
     throw new IllegalStateException("shared/data not found above " + Path.of("").toAbsolutePath());
-  }
-
-  /** Records of int32 d then d float32, little-endian. */
-  static float[][] readFvecs(Path file) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-    int dim = buf.getInt(0);
-    int n = buf.limit() / (4 + 4 * dim);
-    float[][] out = new float[n][dim];
-    for (float[] v : out) {
-      buf.getInt();
-      for (int j = 0; j < dim; j++) {
-        v[j] = buf.getFloat();
-      }
-    }
-    return out;
-  }
-
-  /** Records of int32 d then d int32, little-endian. */
-  static int[][] readIvecs(Path file) throws IOException {
-    ByteBuffer buf = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-    int dim = buf.getInt(0);
-    int n = buf.limit() / (4 + 4 * dim);
-    int[][] out = new int[n][dim];
-    for (int[] v : out) {
-      buf.getInt();
-      for (int j = 0; j < dim; j++) {
-        v[j] = buf.getInt();
-      }
-    }
-    return out;
   }
 }

@@ -1,5 +1,6 @@
 package io.quiver.benchmarks.data;
 
+import io.quiver.engine.vector.VecFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;

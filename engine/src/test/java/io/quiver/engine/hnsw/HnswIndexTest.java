@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.quiver.engine.TestData;
 import io.quiver.engine.store.CorruptFileException;
 import io.quiver.engine.vector.ArrayVectorValues;
+import io.quiver.engine.vector.VecFiles;
 import io.quiver.engine.vector.VectorSimilarity;
 import io.quiver.engine.vector.VectorValues;
 import io.quiver.engine.vector.Vectors;
@@ -50,8 +51,8 @@ class HnswIndexTest {
   @Test
   void recallOnRealSiftVectors() throws IOException {
     Path sift = TestData.sharedData().resolve("sift5k-ngt");
-    float[][] base = TestData.readFvecs(sift.resolve("sift5k_base.fvecs"));
-    float[][] queries = TestData.readFvecs(sift.resolve("sift5k_query.fvecs"));
+    float[][] base = VecFiles.readFvecs(sift.resolve("sift5k_base.fvecs"));
+    float[][] queries = VecFiles.readFvecs(sift.resolve("sift5k_query.fvecs"));
     HnswIndex index =
         HnswIndex.build(ArrayVectorValues.of(base), VectorSimilarity.EUCLID, CONFIG, 2);
     // These queries are not drawn from the 5k base (see shared/data/SOURCES.md): their 10th

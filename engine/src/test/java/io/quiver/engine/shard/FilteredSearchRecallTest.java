@@ -16,6 +16,7 @@ import io.quiver.engine.operation.Operation;
 import io.quiver.engine.point.Point;
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.point.ScoredPoint;
+import io.quiver.engine.vector.VecFiles;
 import io.quiver.engine.vector.VectorSimilarity;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -44,8 +45,8 @@ class FilteredSearchRecallTest {
   })
   void recallStaysAboveTargetAtEverySelectivity(String base, String queryFile, String distance)
       throws Exception {
-    float[][] data = TestData.readFvecs(TestData.sharedData().resolve(base));
-    float[][] query = TestData.readFvecs(TestData.sharedData().resolve(queryFile));
+    float[][] data = VecFiles.readFvecs(TestData.sharedData().resolve(base));
+    float[][] query = VecFiles.readFvecs(TestData.sharedData().resolve(queryFile));
     int dim = data[0].length;
     // 40 KB of vectors: 80 SIFT vectors, 13 Cohere ones; broader filters go through the graph.
     VectorParams params =

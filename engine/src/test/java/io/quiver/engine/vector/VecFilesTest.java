@@ -1,4 +1,4 @@
-package io.quiver.benchmarks.data;
+package io.quiver.engine.vector;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

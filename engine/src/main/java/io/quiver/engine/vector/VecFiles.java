@@ -1,4 +1,4 @@
-package io.quiver.benchmarks.data;
+package io.quiver.engine.vector;
 
 import java.io.BufferedOutputStream;
 import java.io.IOException;
