@@ -19,8 +19,11 @@ import picocli.CommandLine.Spec;
       "Quiver: vector indexes built where the data lives (Spark, Flink), served over the Qdrant API.",
       ""
     },
-    subcommands = {ServeCommand.class, HelpCommand.class},
-    footer = {"", "Run 'quiver help serve' for how to start a node."})
+    subcommands = {QuickstartCommand.class, ServeCommand.class, HelpCommand.class},
+    footer = {
+      "",
+      "Run 'quiver quickstart' to see it work end to end, 'quiver help serve' for how to start a node."
+    })
 public final class QuiverCommand implements Runnable {
   @Spec CommandSpec spec;
 
