@@ -405,7 +405,7 @@ final class QuickstartCommand implements Callable<Integer> {
             + "Try next (Qdrant's API; any Qdrant client works against %s and gRPC port %d):%n"
             + "  curl %s/collections%n"
             + "  curl -H 'content-type: application/json' %s/collections/%s/points/query \\%n"
-            + "       -d '{\"query\": 42, \"limit\": 3, \"filter\": {\"must\": [{\"key\":"
+            + "       -d '{\"query\": 42, \"limit\": 3, \"with_payload\": true, \"filter\": {\"must\": [{\"key\":"
             + " \"bucket\", \"match\": {\"value\": 2}}]}}'%n"
             + "  python3 -c 'from qdrant_client import QdrantClient;"
             + " print(QdrantClient(\"%s\").get_collection(\"%s\"))'%n"
