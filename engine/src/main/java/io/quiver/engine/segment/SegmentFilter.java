@@ -1,5 +1,8 @@
 package io.quiver.engine.segment;
 
+import io.quiver.engine.filter.Filter;
+import io.quiver.engine.filter.FilterPlan;
+import io.quiver.engine.filter.FilterPlanner;
 import io.quiver.engine.hnsw.AcceptOrds;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -17,6 +20,16 @@ public record SegmentFilter(AcceptOrds accept, RoaringBitmap candidates, long ex
   /** No filter: every offset passes. */
   public static SegmentFilter none(int size) {
     return new SegmentFilter(AcceptOrds.ALL, null, size);
+  }
+
+  /** {@code filter} resolved against {@code segment} (null filter: everything passes). */
+  public static SegmentFilter of(Segment segment, Filter filter) {
+    if (filter == null) {
+      return none(segment.size());
+    }
+    FilterPlan plan =
+        FilterPlanner.plan(filter, new SegmentPoints(segment), segment.payloadIndexes());
+    return new SegmentFilter(plan::test, plan.candidates(), plan.estimate().expected());
   }
 
   public boolean isNone() {

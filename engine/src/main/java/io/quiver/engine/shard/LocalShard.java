@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.engine.collection.CollectionConfig;
 import io.quiver.engine.collection.VectorParams;
 import io.quiver.engine.filter.Filter;
-import io.quiver.engine.filter.FilterPlan;
-import io.quiver.engine.filter.FilterPlanner;
 import io.quiver.engine.hnsw.SearchResults;
 import io.quiver.engine.operation.Operation;
 import io.quiver.engine.operation.OperationCodec;
@@ -23,7 +21,6 @@ import io.quiver.engine.segment.Segment;
 import io.quiver.engine.segment.SegmentFilter;
 import io.quiver.engine.segment.SegmentId;
 import io.quiver.engine.segment.SegmentMeta;
-import io.quiver.engine.segment.SegmentPoints;
 import io.quiver.engine.snapshot.SnapshotWriter;
 import io.quiver.engine.store.FileTrees;
 import io.quiver.engine.vector.Vectors;
@@ -337,7 +334,7 @@ public final class LocalShard implements Closeable {
     Filter filter = ((PointSelector.ByFilter) selector).filter();
     List<PointId> out = new ArrayList<>();
     for (Segment s : readable()) {
-      SegmentFilter f = resolve(s, filter);
+      SegmentFilter f = SegmentFilter.of(s, filter);
       for (int off = 0, n = s.size(); off < n; off++) {
         if (!s.deleted().isDeleted(off) && f.accept().accept(off)) {
           out.add(s.pointId(off));
@@ -345,15 +342,6 @@ public final class LocalShard implements Closeable {
       }
     }
     return out;
-  }
-
-  /** {@code filter} resolved against one segment (null filter: everything passes). */
-  static SegmentFilter resolve(Segment s, Filter filter) {
-    if (filter == null) {
-      return SegmentFilter.none(s.size());
-    }
-    FilterPlan plan = FilterPlanner.plan(filter, new SegmentPoints(s), s.payloadIndexes());
-    return new SegmentFilter(plan::test, plan.candidates(), plan.estimate().expected());
   }
 
   /** Where a live point is: its segment and offset. */
@@ -430,7 +418,7 @@ public final class LocalShard implements Closeable {
                 request.query(),
                 k,
                 request.params(),
-                resolve(s, request.filter()));
+                SegmentFilter.of(s, request.filter()));
         for (int i = 0; i < r.size(); i++) {
           hits.add(new Hit(s, r.ord(i), r.score(i)));
         }
@@ -510,7 +498,7 @@ public final class LocalShard implements Closeable {
     try {
       List<Located> found = new ArrayList<>();
       for (Segment s : readable()) {
-        collectInOrder(s, from, limit + 1, resolve(s, filter), found);
+        collectInOrder(s, from, limit + 1, SegmentFilter.of(s, filter), found);
       }
       found.sort(Comparator.comparing(Located::id));
       List<PointRecord> points = new ArrayList<>();
@@ -571,7 +559,7 @@ public final class LocalShard implements Closeable {
           n += s.liveCount();
           continue;
         }
-        SegmentFilter f = resolve(s, filter);
+        SegmentFilter f = SegmentFilter.of(s, filter);
         if (f.candidates() != null) {
           for (var it = f.candidates().getIntIterator(); it.hasNext(); ) {
             int off = it.next();
