@@ -1,8 +1,10 @@
 package io.quiver.spark.read;
 
+import io.quiver.engine.filter.Filter;
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.segment.DeletedPoints;
 import io.quiver.engine.segment.ImmutableSegment;
+import io.quiver.engine.segment.SegmentFilter;
 import io.quiver.spark.store.HadoopFiles;
 import io.quiver.spark.store.StagedSegment;
 import java.io.IOException;
@@ -10,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.PrimitiveIterator;
+import java.util.stream.IntStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -24,7 +28,10 @@ import org.apache.spark.unsafe.types.UTF8String;
  * Reads the live points of one segment through the engine. On the local disk the segment is opened
  * where it is; from any other file system it is first copied to a local temporary folder, each file
  * checked against the manifest's size and sha256. Only the requested columns are read: a query
- * without vectors never touches the vector files' pages.
+ * without vectors never touches the vector files' pages. Pushed-down id predicates and the {@code
+ * filter} option choose the points: a set of ids is looked up, a range is tested on each id, and
+ * the filter is resolved with the segment's payload indexes (only its candidates are visited when
+ * the indexes list them).
  */
 final class SegmentPartitionReader implements PartitionReader<InternalRow> {
 
@@ -37,6 +44,7 @@ final class SegmentPartitionReader implements PartitionReader<InternalRow> {
   private final int[] columns;
   private final String[] vectorOfColumn;
   private final boolean stringIds;
+  private final PrimitiveIterator.OfInt offsets;
   private int offset = -1;
 
   SegmentPartitionReader(
@@ -44,7 +52,9 @@ final class SegmentPartitionReader implements PartitionReader<InternalRow> {
       Configuration conf,
       StructType schema,
       List<String> vectorNames,
-      boolean stringIds)
+      boolean stringIds,
+      IdPredicate ids,
+      Filter filter)
       throws IOException {
     this.partition = partition;
     this.stringIds = stringIds;
@@ -98,14 +108,37 @@ final class SegmentPartitionReader implements PartitionReader<InternalRow> {
       throw e;
     }
     segment = opened;
+    offsets = selected(ids, filter);
+  }
+
+  /** The live offsets the id predicate and the filter select, ascending. */
+  private PrimitiveIterator.OfInt selected(IdPredicate ids, Filter filter) {
+    SegmentFilter matching = SegmentFilter.of(segment, filter);
+    IntStream candidates;
+    List<PointId> wanted = ids.ids();
+    if (wanted != null) {
+      candidates = wanted.stream().mapToInt(segment::offsetOf).filter(o -> o >= 0).sorted();
+    } else if (matching.candidates() != null) {
+      candidates = matching.candidates().stream();
+    } else {
+      candidates = IntStream.range(0, segment.size());
+    }
+    return candidates
+        .filter(
+            o ->
+                !segment.deleted().isDeleted(o)
+                    && ids.inRange(segment.pointId(o))
+                    && matching.accept().accept(o))
+        .iterator();
   }
 
   @Override
   public boolean next() {
-    do {
-      offset++;
-    } while (offset < segment.size() && segment.deleted().isDeleted(offset));
-    return offset < segment.size();
+    if (!offsets.hasNext()) {
+      return false;
+    }
+    offset = offsets.nextInt();
+    return true;
   }
 
   @Override

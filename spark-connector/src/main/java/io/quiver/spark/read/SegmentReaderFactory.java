@@ -19,20 +19,35 @@ final class SegmentReaderFactory implements PartitionReaderFactory {
   private final StructType schema;
   private final List<String> vectorNames;
   private final boolean stringIds;
+  private final IdPredicate ids;
+  private final String filter;
 
   SegmentReaderFactory(
-      HadoopConf conf, StructType schema, List<String> vectorNames, boolean stringIds) {
+      HadoopConf conf,
+      StructType schema,
+      List<String> vectorNames,
+      boolean stringIds,
+      IdPredicate ids,
+      String filter) {
     this.conf = conf;
     this.schema = schema;
     this.vectorNames = List.copyOf(vectorNames);
     this.stringIds = stringIds;
+    this.ids = ids;
+    this.filter = filter;
   }
 
   @Override
   public PartitionReader<InternalRow> createReader(InputPartition partition) {
     try {
       return new SegmentPartitionReader(
-          (SegmentInputPartition) partition, conf.get(), schema, vectorNames, stringIds);
+          (SegmentInputPartition) partition,
+          conf.get(),
+          schema,
+          vectorNames,
+          stringIds,
+          ids,
+          filter == null ? null : ReadOptions.parseFilter(filter));
     } catch (IOException e) {
       throw new UncheckedIOException(
           "opening segment " + ((SegmentInputPartition) partition).dir() + " failed", e);
