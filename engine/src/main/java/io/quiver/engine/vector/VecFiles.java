@@ -22,6 +22,21 @@ public final class VecFiles {
 
   private VecFiles() {}
 
+  /** The number of records and their dimension, of a file the readers would accept. */
+  public record Shape(int rows, int dimension) {
+    /** Bytes of one record: the dimension field and the values. */
+    public int recordBytes() {
+      return 4 + 4 * dimension;
+    }
+  }
+
+  /** The shape of an {@code .fvecs} or {@code .ivecs} file, from its first record and its size. */
+  public static Shape shape(Path file) throws IOException {
+    ByteBuffer buf = map(file);
+    int dim = dimensionOf(file, buf);
+    return new Shape(rowCount(file, buf, dim), dim);
+  }
+
   public static float[][] readFvecs(Path file) throws IOException {
     ByteBuffer buf = map(file);
     int dim = dimensionOf(file, buf);

@@ -1,5 +1,6 @@
 package io.quiver.spark.quickstart;
 
+import io.quiver.engine.vector.VecFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -33,27 +34,8 @@ final class FvecsFile implements MapPartitionsFunction<Long, Row> {
 
   /** Reads the dimension from the first record and checks the size is a whole number of rows. */
   static FvecsFile open(Path file) throws IOException {
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
-      ByteBuffer head = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-      if (channel.read(head, 0) != 4 || head.getInt(0) <= 0) {
-        throw new IOException(file + ": not an .fvecs file (no positive dimension at the start)");
-      }
-      int dimension = head.getInt(0);
-      long record = 4L + 4L * dimension;
-      if (channel.size() % record != 0) {
-        throw new IOException(
-            file
-                + ": "
-                + channel.size()
-                + " bytes is not a whole number of "
-                + record
-                + "-byte"
-                + " records (dimension "
-                + dimension
-                + ")");
-      }
-      return new FvecsFile(file.toString(), channel.size() / record, dimension);
-    }
+    VecFiles.Shape shape = VecFiles.shape(file);
+    return new FvecsFile(file.toString(), shape.rows(), shape.dimension());
   }
 
   long rows() {
