@@ -2,8 +2,6 @@ package io.quiver.spark;
 
 import io.quiver.spark.read.QuiverScanBuilder;
 import io.quiver.spark.read.ReadOptions;
-import io.quiver.spark.write.QuiverWriteBuilder;
-import io.quiver.spark.write.WriteOptions;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -21,7 +19,8 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
 /**
  * A quiver collection as a Spark table. Its schema is the DataFrame's on a write (any schema is
  * accepted: the options say which columns are the id, vectors, version and payload) and the
- * collection's on a read.
+ * collection's on a read. A DataFrame write builds a snapshot, a streaming write sends upserts and
+ * deletes to a node.
  */
 final class QuiverTable implements SupportsRead, SupportsWrite {
 
@@ -53,6 +52,7 @@ final class QuiverTable implements SupportsRead, SupportsWrite {
     return EnumSet.of(
         TableCapability.BATCH_READ,
         TableCapability.BATCH_WRITE,
+        TableCapability.STREAMING_WRITE,
         TableCapability.TRUNCATE,
         TableCapability.ACCEPT_ANY_SCHEMA);
   }
@@ -73,11 +73,9 @@ final class QuiverTable implements SupportsRead, SupportsWrite {
     return builder;
   }
 
+  /** A batch write (a snapshot build) or a streaming write (to a node), as Spark calls for. */
   @Override
   public WriteBuilder newWriteBuilder(LogicalWriteInfo info) {
-    return new QuiverWriteBuilder(
-        info,
-        WriteOptions.parse(info.options(), QuiverDataSource.testing()),
-        QuiverDataSource.hadoopConf());
+    return new BatchOrStreamingWriteBuilder(info);
   }
 }

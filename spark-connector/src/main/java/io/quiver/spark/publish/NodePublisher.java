@@ -46,7 +46,13 @@ public final class NodePublisher {
             .build();
   }
 
-  private static URI parse(String node) {
+  /**
+   * A node's REST address from option {@code publish} ({@code http://host:6333}, {@code host:6333}
+   * or {@code https://...}), without a trailing slash.
+   *
+   * @throws IllegalArgumentException naming the option and the value when it is no such address
+   */
+  public static URI parse(String node) {
     String s = node.endsWith("/") ? node.substring(0, node.length() - 1) : node;
     if (!s.contains("://")) {
       s = "http://" + s;

@@ -7,11 +7,9 @@ import io.quiver.engine.point.PointId;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.types.ByteType;
@@ -29,15 +27,16 @@ import org.apache.spark.sql.types.TimestampType;
 /**
  * Turns a Spark row into a point and its version. Built on the driver from the write's schema and
  * options, where every column is looked up and every type checked (an unknown column or an
- * unsupported type fails the write before any task runs); applied in the tasks.
+ * unsupported type fails the write before any task runs); applied in the tasks. The batch build and
+ * the streaming write share it, so a row means the same point to both.
  */
-final class RowConverter implements Serializable {
+public final class RowConverter implements Serializable {
 
   private static final long serialVersionUID = 1L;
   private static final int SHOWN_ELEMENTS = 8;
 
   /** A converted row. */
-  record Converted(Point point, long version) {}
+  public record Converted(Point point, long version) {}
 
   private final String idColumn;
   private final int idOrdinal;
@@ -54,12 +53,26 @@ final class RowConverter implements Serializable {
   private final DataType[] payloadTypes;
 
   RowConverter(StructType schema, WriteOptions o) {
+    this(
+        schema,
+        new RowColumns(o.idColumn, o.vectorColumns, o.versionColumn, o.payloadColumns),
+        Map.of());
+  }
+
+  /**
+   * @param columns the id, vector, version and payload columns
+   * @param otherColumns columns the write uses for something else (column to what it is, e.g.
+   *     {@code "the op column"}): never payload, so left out of the default payload and refused in
+   *     option {@code payload}
+   * @throws IllegalArgumentException naming a column that is missing or has an unsupported type
+   */
+  public RowConverter(StructType schema, RowColumns columns, Map<String, String> otherColumns) {
     Map<String, Integer> ordinals = new HashMap<>();
     StructField[] fields = schema.fields();
     for (int i = 0; i < fields.length; i++) {
       ordinals.put(fields[i].name(), i);
     }
-    idColumn = o.idColumn;
+    idColumn = columns.id();
     idOrdinal = ordinal(ordinals, schema, idColumn, "id");
     idType = fields[idOrdinal].dataType();
     if (!(idType instanceof LongType
@@ -74,13 +87,13 @@ final class RowConverter implements Serializable {
               + idType.simpleString()
               + "; ids are long, int or string (a UUID or an unsigned integer)");
     }
-    int n = o.vectorColumns.size();
+    int n = columns.vectors().size();
     vectorNames = new String[n];
     vectorColumns = new String[n];
     vectorOrdinals = new int[n];
     vectorKinds = new VectorColumns.Kind[n];
     int k = 0;
-    for (Map.Entry<String, String> e : o.vectorColumns.entrySet()) {
+    for (Map.Entry<String, String> e : columns.vectors().entrySet()) {
       vectorNames[k] = e.getKey();
       vectorColumns[k] = e.getValue();
       vectorOrdinals[k] =
@@ -88,7 +101,7 @@ final class RowConverter implements Serializable {
       vectorKinds[k] = VectorColumns.kind(e.getValue(), fields[vectorOrdinals[k]].dataType());
       k++;
     }
-    versionColumn = o.versionColumn;
+    versionColumn = columns.version();
     if (versionColumn != null) {
       versionOrdinal = ordinal(ordinals, schema, versionColumn, "version");
       versionType = fields[versionOrdinal].dataType();
@@ -110,25 +123,24 @@ final class RowConverter implements Serializable {
       versionOrdinal = -1;
       versionType = null;
     }
-    Set<String> special = new HashSet<>(o.vectorColumns.values());
-    special.add(idColumn);
+    Map<String, String> special = new HashMap<>(otherColumns);
+    columns.vectors().values().forEach(c -> special.put(c, "a vector"));
+    special.put(idColumn, "the id");
     if (versionColumn != null) {
-      special.add(versionColumn);
+      special.put(versionColumn, "the version");
     }
     List<String> payload = new ArrayList<>();
-    if (o.payloadColumns == null) {
+    if (columns.payload() == null) {
       for (StructField f : fields) {
-        if (!special.contains(f.name())) {
+        if (!special.containsKey(f.name())) {
           payload.add(f.name());
         }
       }
     } else {
-      for (String c : o.payloadColumns) {
-        if (special.contains(c)) {
+      for (String c : columns.payload()) {
+        if (special.containsKey(c)) {
           throw new IllegalArgumentException(
-              "option 'payload' lists column '"
-                  + c
-                  + "', which is the id, a vector or the version");
+              "option 'payload' lists column '" + c + "', which is " + special.get(c));
         }
         payload.add(c);
       }
@@ -159,7 +171,7 @@ final class RowConverter implements Serializable {
   }
 
   /** The vector names in order, {@code ""} for the unnamed vector. */
-  String[] vectorNames() {
+  public String[] vectorNames() {
     return vectorNames.clone();
   }
 
@@ -170,7 +182,8 @@ final class RowConverter implements Serializable {
    *
    * @throws BadRowException naming the column, the id and the value
    */
-  Converted convert(InternalRow row, long rowNumber, Dimensions dimensions, long defaultVersion) {
+  public Converted convert(
+      InternalRow row, long rowNumber, Dimensions dimensions, long defaultVersion) {
     PointId id = id(row, rowNumber);
     Map<String, float[]> vectors = new LinkedHashMap<>();
     for (int i = 0; i < vectorNames.length; i++) {
@@ -214,7 +227,12 @@ final class RowConverter implements Serializable {
     return new Converted(new Point(id, vectors, payload), version(row, id, defaultVersion));
   }
 
-  private PointId id(InternalRow row, long rowNumber) {
+  /**
+   * The id of {@code row}, the {@code rowNumber}-th of the task.
+   *
+   * @throws BadRowException naming the column and the row when the id is null or invalid
+   */
+  public PointId id(InternalRow row, long rowNumber) {
     if (row.isNullAt(idOrdinal)) {
       throw new BadRowException(
           "quiver: column '"
@@ -261,7 +279,13 @@ final class RowConverter implements Serializable {
     return PointId.of(value);
   }
 
-  private long version(InternalRow row, PointId id, long defaultVersion) {
+  /**
+   * The version of {@code row} (whose id is {@code id}), or {@code defaultVersion} without a
+   * version column.
+   *
+   * @throws BadRowException when the version is null or negative
+   */
+  public long version(InternalRow row, PointId id, long defaultVersion) {
     if (versionOrdinal < 0) {
       return defaultVersion;
     }
@@ -284,7 +308,8 @@ final class RowConverter implements Serializable {
     return v;
   }
 
-  static BadRowException bad(String column, PointId id, String problem, String value) {
+  /** A bad row: names the column, the row's id, what is wrong and the value (if not null). */
+  public static BadRowException bad(String column, PointId id, String problem, String value) {
     return new BadRowException(
         "quiver: bad value in column '"
             + column
@@ -344,11 +369,11 @@ final class RowConverter implements Serializable {
    * The size of each vector in one task: given by the options or the current version, or learned
    * from the task's first good row (and then checked by the driver across tasks).
    */
-  static final class Dimensions {
+  public static final class Dimensions {
     private final Map<String, Integer> sizes = new LinkedHashMap<>();
     private final Map<String, PointId> learnedFrom = new HashMap<>();
 
-    Dimensions(Map<String, Integer> known) {
+    public Dimensions(Map<String, Integer> known) {
       sizes.putAll(known);
     }
 

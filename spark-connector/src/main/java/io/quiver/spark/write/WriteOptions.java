@@ -3,14 +3,12 @@ package io.quiver.spark.write;
 import static io.quiver.spark.OptionParsing.checkKnown;
 import static io.quiver.spark.OptionParsing.choice;
 import static io.quiver.spark.OptionParsing.integer;
-import static io.quiver.spark.OptionParsing.list;
 import static io.quiver.spark.OptionParsing.pairs;
 import static io.quiver.spark.OptionParsing.required;
 import static io.quiver.spark.OptionParsing.text;
 
 import io.quiver.spark.store.CollectionLayout;
 import java.io.Serializable;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,24 +122,12 @@ public final class WriteOptions implements Serializable {
     checkKnown(o, KNOWN, "write");
     collection = CollectionLayout.checkCollectionName(required(o, "collection"));
     path = required(o, "path");
-    idColumn = text(o, "id", "id");
-    if (o.containsKey("vectors") && o.containsKey("vector")) {
-      throw new IllegalArgumentException(
-          "give either option 'vector' (one unnamed vector) or 'vectors' (named vectors), not both");
-    }
-    Map<String, String> vectors = new LinkedHashMap<>();
-    if (o.containsKey("vectors")) {
-      vectors.putAll(pairs("vectors", o.get("vectors")));
-      if (vectors.isEmpty()) {
-        throw new IllegalArgumentException("option 'vectors' names no vector");
-      }
-    } else {
-      vectors.put("", text(o, "vector", "vector"));
-    }
-    vectorColumns = Collections.unmodifiableMap(vectors);
-    payloadColumns = o.containsKey("payload") ? List.copyOf(list(o.get("payload"))) : null;
-    versionColumn = text(o, "version", null);
-    dimensions = Collections.unmodifiableMap(parseDimensions(o, vectors));
+    RowColumns columns = RowColumns.parse(o);
+    idColumn = columns.id();
+    vectorColumns = columns.vectors();
+    payloadColumns = columns.payload();
+    versionColumn = columns.version();
+    dimensions = Collections.unmodifiableMap(parseDimensions(o, vectorColumns));
     distance = text(o, "distance", null);
     m = optionalInt(o, "m", 2, 512);
     efConstruct = optionalInt(o, "ef_construct", 4, 65536);
@@ -160,15 +146,6 @@ public final class WriteOptions implements Serializable {
     publishTimeoutSeconds = integer(o, "publish_timeout", 3600, 1, 7 * 24 * 3600);
     failOncePartition = testing ? integer(o, FAIL_ONCE_PARTITION, -1, -1, MAX_SHARDS) : -1;
     failAlwaysPartition = testing ? integer(o, FAIL_ALWAYS_PARTITION, -1, -1, MAX_SHARDS) : -1;
-    List<String> special = new ArrayList<>(vectors.values());
-    special.add(idColumn);
-    if (versionColumn != null) {
-      special.add(versionColumn);
-    }
-    if (special.size() != new java.util.HashSet<>(special).size()) {
-      throw new IllegalArgumentException(
-          "the id, vector and version options must name different columns; got " + special);
-    }
   }
 
   /**
