@@ -1,5 +1,7 @@
 package io.quiver.spark.packaging;
 
+import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.security.CodeSource;
 import java.util.Arrays;
 import java.util.List;
@@ -95,7 +97,7 @@ public final class RoundTripJob {
     return vector;
   }
 
-  private static void reportClassOrigins() throws ReflectiveOperationException {
+  private static void reportClassOrigins() throws ReflectiveOperationException, URISyntaxException {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     report("spark-lz4", origin(loader, "net.jpountz.lz4.LZ4Factory"));
     report("spark-roaringbitmap", origin(loader, "org.roaringbitmap.RoaringBitmap"));
@@ -114,10 +116,11 @@ public final class RoundTripJob {
         .toString();
   }
 
-  static String origin(ClassLoader loader, String className) throws ClassNotFoundException {
+  static String origin(ClassLoader loader, String className)
+      throws ClassNotFoundException, URISyntaxException {
     CodeSource source =
         Class.forName(className, false, loader).getProtectionDomain().getCodeSource();
-    return source == null ? "(bootstrap)" : source.getLocation().getPath();
+    return source == null ? "(bootstrap)" : Path.of(source.getLocation().toURI()).toString();
   }
 
   static void report(String key, String value) {

@@ -94,7 +94,7 @@ class SparkSubmitIT {
         report.get("spark-roaringbitmap").startsWith(sparkJars + "RoaringBitmap-"),
         report.toString());
     assertTrue(report.get("spark-jackson").contains("jackson-databind-"), report.toString());
-    // From a --jars class loader lz4-java does not try JNI; see the next test for the rest.
+    // From a --jars class loader lz4-java does not try JNI (the system classpath: below).
     assertTrue(report.get("quiver-lz4").startsWith("LZ4Factory:Java"), report.toString());
   }
 
