@@ -14,6 +14,7 @@ import io.quiver.engine.segment.SegmentMeta;
 import io.quiver.engine.shard.LocalShard;
 import io.quiver.engine.shard.OptimizationProgress;
 import io.quiver.engine.shard.SearchRequest;
+import io.quiver.engine.shard.VersionedWrite;
 import io.quiver.engine.snapshot.SnapshotManifest;
 import io.quiver.engine.snapshot.SnapshotReader;
 import io.quiver.engine.snapshot.SnapshotWriter;
@@ -151,6 +152,34 @@ public final class QuiverCollection implements Closeable {
 
   public long delete(List<PointId> ids, boolean wait) throws IOException {
     return shard.submit(new Operation.DeletePoints(PointSelector.ids(ids)), wait);
+  }
+
+  /**
+   * Inserts or replaces each point whose stored external version is older than {@code versions[i]}
+   * (unsigned) and stores that version; a point whose stored version is the same or newer is left
+   * alone and counted stale. See {@link LocalShard} for the rules.
+   */
+  public VersionedWrite upsertVersioned(List<Point> points, long[] versions, boolean wait)
+      throws IOException {
+    return shard.submitVersioned(new Operation.VersionedUpsert(points, versions), wait);
+  }
+
+  /**
+   * Deletes each id whose stored external version is older than {@code versions[i]} (unsigned) and
+   * stores that version as the id's tombstone, so that older upserts of it are stale.
+   */
+  public VersionedWrite deleteVersioned(List<PointId> ids, long[] versions, boolean wait)
+      throws IOException {
+    return shard.submitVersioned(new Operation.VersionedDelete(ids, versions), wait);
+  }
+
+  /**
+   * Drops the tombstones of versioned deletes at or below {@code upToVersion} (unsigned): call it
+   * only once no write of those ids at or below that version can arrive any more, or a late one
+   * would bring a deleted point back.
+   */
+  public long purgeTombstones(long upToVersion, boolean wait) throws IOException {
+    return shard.submit(new Operation.PurgeTombstones(upToVersion), wait);
   }
 
   /** Merges {@code payload}'s keys into the points' payloads (Qdrant's set-payload). */

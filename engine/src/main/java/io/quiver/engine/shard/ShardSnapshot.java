@@ -164,7 +164,7 @@ final class ShardSnapshot {
       linkTree(source, target, name -> true);
       refs.add(new ShardState.SegmentRef(LocalShard.SEGMENTS_DIR + "/" + id, deleted));
     }
-    new ShardState(watermark, refs, indexes).write(shardDir);
+    new ShardState(watermark, refs, indexes, null).write(shardDir);
   }
 
   /**

@@ -21,8 +21,8 @@ import java.util.Map;
  *
  * <p>Like {@code DeletedPoints}, the table keeps the changes made since the last checkpoint with
  * their operation sequences, so that a checkpoint at sequence {@code s} can write the table exactly
- * as of {@code s} while operations after {@code s} are already applied ({@link #checkpoint}); the
- * log replayed after {@code s} re-applies the rest.
+ * as of {@code s} while operations after {@code s} are already applied ({@link #writeAsOf}, then
+ * {@link #forgetChangesUpTo}); the log replayed after {@code s} re-applies the rest.
  *
  * <p>Memory: an open-addressing table (linear probing) over parallel arrays, kind {@code byte} and
  * id high, id low and version {@code long}: 25 bytes per slot, at most 3/4 of the slots used, so 33
@@ -237,15 +237,6 @@ final class VersionTable {
       out.commit();
     }
     return written;
-  }
-
-  /**
-   * Writes the entries as of {@code sequence} to {@code file} and forgets the changes up to it;
-   * every change after it must still be undoable at the next checkpoint.
-   */
-  void checkpoint(Path file, long sequence) throws IOException {
-    writeAsOf(file, sequence);
-    forgetChangesUpTo(sequence);
   }
 
   /** Forgets the changes at or before {@code sequence} (their state is on disk). */

@@ -53,7 +53,8 @@ class VersionTableTest {
       if (random.nextInt(500) == 0) {
         long at = lastCheckpoint + random.nextLong(seq - lastCheckpoint + 1);
         Path file = tmp.resolve(VersionTable.fileName(at));
-        table.checkpoint(file, at);
+        table.writeAsOf(file, at);
+        table.forgetChangesUpTo(at);
         lastCheckpoint = at;
         assertEquals(history.get(at), contents(VersionTable.read(file)), context + " as of " + at);
         assertFalse(table.changedUpTo(at), context);
