@@ -244,9 +244,11 @@ public final class QuiverCollection implements Closeable {
   /**
    * Writes a snapshot of this collection into {@code target}, a folder that must not hold one
    * already: everything applied up to now, and nothing after. Writes wait only while segment files
-   * are hard-linked; searches go on. The manifest's {@code config} is this collection's config plus
-   * {@code payload_schema} (field key to index schema); its version and watermark are the sequence
-   * of the last operation it holds (at least 1). {@link #restore} opens it as a collection again.
+   * are hard-linked; searches go on. The snapshot carries the external version table (tombstones
+   * included), so a restored collection refuses the same stale versioned writes. The manifest's
+   * {@code config} is this collection's config plus {@code payload_schema} (field key to index
+   * schema); its version and watermark are the sequence of the last operation it holds (at least
+   * 1). {@link #restore} opens it as a collection again.
    */
   public SnapshotManifest snapshot(Path target) throws IOException {
     return snapshot(target, name());
@@ -269,7 +271,9 @@ public final class QuiverCollection implements Closeable {
    * Creates a collection in {@code path} (which must not hold one) from the snapshot in {@code
    * snapshotDir}, verifying every file's sha256 first, and opens it. The segments of every shard in
    * the snapshot go into the one local shard (a snapshot's shards hold disjoint ids); their files
-   * are hard-linked where the filesystem allows. Writes continue after the snapshot's watermark.
+   * are hard-linked where the filesystem allows, and their version tables merged (a snapshot
+   * without one, such as a batch build, gives a collection without stored versions). Writes
+   * continue after the snapshot's watermark.
    */
   public static QuiverCollection restore(Path snapshotDir, Path path) throws IOException {
     SnapshotReader snapshot = SnapshotReader.open(snapshotDir, true);
@@ -285,7 +289,9 @@ public final class QuiverCollection implements Closeable {
       Files.createDirectories(path);
       List<Path> segments = new ArrayList<>();
       snapshot.segmentDirs().values().forEach(segments::addAll);
-      LocalShard.restore(path.resolve(SHARD_DIR), segments, manifest.watermark(), indexes);
+      List<Path> versionTables = new ArrayList<>(snapshot.versionTables().values());
+      LocalShard.restore(
+          path.resolve(SHARD_DIR), segments, versionTables, manifest.watermark(), indexes);
       writeConfig(path, config);
       QuiverCollection restored = open(path);
       success = true;

@@ -747,7 +747,21 @@ public final class LocalShard implements Closeable {
   public static void restore(
       Path dir, List<Path> segmentDirs, long watermark, List<SegmentMeta.IndexedField> indexes)
       throws IOException {
-    ShardSnapshot.restore(dir, segmentDirs, watermark, indexes);
+    restore(dir, segmentDirs, List.of(), watermark, indexes);
+  }
+
+  /**
+   * As above, with the snapshot's version table files (one per snapshot shard that has one), merged
+   * into the shard's table: the newest version of each id.
+   */
+  public static void restore(
+      Path dir,
+      List<Path> segmentDirs,
+      List<Path> versionTables,
+      long watermark,
+      List<SegmentMeta.IndexedField> indexes)
+      throws IOException {
+    ShardSnapshot.restore(dir, segmentDirs, versionTables, watermark, indexes);
   }
 
   // ---------------------------------------------------------------- optimizer hooks
@@ -771,6 +785,12 @@ public final class LocalShard implements Closeable {
 
   MutableSegment mutable() {
     return mutable;
+  }
+
+  /** The external version table; under the write mutex only. */
+  VersionTable versionTable() {
+    assert Thread.holdsLock(writeMutex);
+    return versions;
   }
 
   void setMutable(MutableSegment m) {
