@@ -322,8 +322,12 @@ public final class LocalShard implements Closeable {
         config.checkPoint(p);
       }
     } else if (op instanceof Operation.VersionedUpsert u) {
-      for (Point p : u.points()) {
-        config.checkPoint(p);
+      for (int i = 0; i < u.size(); i++) {
+        try {
+          config.checkPoint(u.points().get(i));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("points[" + i + "]: " + e.getMessage(), e);
+        }
       }
     } else if (op instanceof Operation.SetPayload s && s.key() != null) {
       Payloads.checkKey(s.key(), "key");
