@@ -32,6 +32,11 @@ import java.util.Map;
  * and id) until the next checkpoint forgets it. Not thread-safe: the shard uses it under its write
  * mutex.
  *
+ * <p>Cost on disk: a checkpoint rewrites the whole file (25 bytes per id) when the table changed
+ * since the last one, under the shard's write mutex as the deleted-points files are written; a
+ * checkpoint without versioned writes since the last one keeps the file it has. Delta files would
+ * be the next step should that show in write latency for tables of many millions of ids.
+ *
  * <p>File {@code versions-<sequence>.qv} in the shard folder (format {@value #FORMAT}, version 1,
  * little-endian), inside {@code FileFormat}'s header (segment id all zero) and CRC footer:
  *
