@@ -744,19 +744,10 @@ public final class LocalShard implements Closeable {
   }
 
   /**
-   * Writes a new shard into {@code dir} from a snapshot's segment folders, checkpointed at the
-   * snapshot's {@code watermark}; {@link #open} it afterwards. The segments' files are hard-linked
-   * where the filesystem allows, copied otherwise.
-   */
-  public static void restore(
-      Path dir, List<Path> segmentDirs, long watermark, List<SegmentMeta.IndexedField> indexes)
-      throws IOException {
-    restore(dir, segmentDirs, List.of(), watermark, indexes);
-  }
-
-  /**
-   * As above, with the snapshot's version table files (one per snapshot shard that has one), merged
-   * into the shard's table: the newest version of each id.
+   * Writes a new shard into {@code dir} from a snapshot's segment folders and version table files
+   * (one per snapshot shard that has one, merged: the newest version of each id), checkpointed at
+   * the snapshot's {@code watermark}; {@link #open} it afterwards. The segments' files are
+   * hard-linked where the filesystem allows, copied otherwise.
    */
   public static void restore(
       Path dir,
