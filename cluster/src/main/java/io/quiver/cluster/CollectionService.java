@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.quiver.engine.collection.CollectionConfig;
 import io.quiver.engine.filter.Filter;
 import io.quiver.engine.operation.Operation;
+import io.quiver.engine.point.Point;
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.point.PointRecord;
 import io.quiver.engine.point.ScoredPoint;
@@ -81,6 +82,23 @@ public interface CollectionService extends Closeable {
    */
   List<UpdateResult> update(String collection, List<Operation> operations, boolean wait)
       throws IOException;
+
+  /**
+   * Upserts each point whose stored external version is older than {@code versions[i]} (unsigned)
+   * and stores that version; a point whose stored version is the same or newer is left alone and
+   * counted stale. The points are checked as {@link #update} checks a plain upsert's. Plain writes
+   * neither read nor change the stored versions.
+   */
+  VersionedUpdateResult upsertVersioned(
+      String collection, List<Point> points, long[] versions, boolean wait) throws IOException;
+
+  /**
+   * Deletes each id whose stored external version is older than {@code versions[i]} (unsigned) and
+   * stores that version, point or no point: the id's tombstone, which makes older upserts of it
+   * stale.
+   */
+  VersionedUpdateResult deleteVersioned(
+      String collection, List<PointId> ids, long[] versions, boolean wait) throws IOException;
 
   List<PointRecord> retrieve(
       String collection, List<PointId> ids, boolean withPayload, boolean withVectors);

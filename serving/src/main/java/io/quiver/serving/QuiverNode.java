@@ -60,7 +60,7 @@ public final class QuiverNode implements AutoCloseable {
     builder.grpcService(new PointsGrpcService(collections, config.strictMode()));
     builder.grpcService(new SnapshotsGrpcService(collections));
     builder.grpcService(new AdminGrpcService(collections));
-    builder.grpcService(new VersionedPointsGrpcService());
+    builder.grpcService(new VersionedPointsGrpcService(collections, config.strictMode()));
   }
 
   public CollectionService collections() {

@@ -23,7 +23,11 @@ import io.quiver.client.grpc.ListVersionsResponse;
 import io.quiver.client.grpc.PublishSnapshotRequest;
 import io.quiver.client.grpc.PublishSnapshotResponse;
 import io.quiver.client.grpc.QuiverAdminGrpc;
+import io.quiver.client.grpc.QuiverPointsGrpc;
 import io.quiver.client.grpc.SnapshotVersion;
+import io.quiver.client.grpc.VersionedDelete;
+import io.quiver.client.grpc.VersionedUpsert;
+import io.quiver.client.grpc.VersionedWriteResponse;
 import io.quiver.serving.auth.Access;
 import io.quiver.serving.auth.AccessTable;
 import java.net.http.HttpResponse;
@@ -66,6 +70,23 @@ class AuthTest {
     }
   }
 
+  /** Quiver's versioned writes answering; only the keys are under test here. */
+  static final class AnsweringVersionedPoints extends QuiverPointsGrpc.QuiverPointsImplBase {
+    @Override
+    public void upsert(VersionedUpsert request, StreamObserver<VersionedWriteResponse> response) {
+      response.onNext(
+          VersionedWriteResponse.newBuilder().setApplied(request.getPointsCount()).build());
+      response.onCompleted();
+    }
+
+    @Override
+    public void delete(VersionedDelete request, StreamObserver<VersionedWriteResponse> response) {
+      response.onNext(
+          VersionedWriteResponse.newBuilder().setApplied(request.getIdsCount()).build());
+      response.onCompleted();
+    }
+  }
+
   /** Qdrant's collections service answering only List; enough to see the official client's key. */
   static final class AnsweringCollections extends CollectionsGrpc.CollectionsImplBase {
     @Override
@@ -85,6 +106,7 @@ class AuthTest {
                 TestServers.config("service.api_key=" + RW, "service.read_only_api_key=" + RO))
             .restService(api)
             .grpcService(new AnsweringAdmin())
+            .grpcService(new AnsweringVersionedPoints())
             .grpcService(new AnsweringCollections())
             .accessTable(TABLE)
             .build()
@@ -133,9 +155,13 @@ class AuthTest {
 
   @Test
   void everyGrpcMethodByKey() throws Exception {
-    assertTrue(
-        server.grpcMethods().contains("quiver.QuiverAdmin/PublishSnapshot"),
-        server.grpcMethods().toString());
+    for (String expected :
+        List.of(
+            "quiver.QuiverAdmin/PublishSnapshot",
+            "quiver.QuiverPoints/Upsert",
+            "quiver.QuiverPoints/Delete")) {
+      assertTrue(server.grpcMethods().contains(expected), server.grpcMethods().toString());
+    }
     for (String method : server.grpcMethods()) {
       Access access = TABLE.grpcEntries().get(method);
       Status.Code noKey = GrpcCalls.call(channel, method, GrpcCalls.apiKey(null)).getCode();

@@ -25,6 +25,9 @@ import io.qdrant.client.grpc.SnapshotsService;
 import io.quiver.client.grpc.PublishSnapshotRequest;
 import io.quiver.client.grpc.QuiverAdminGrpc;
 import io.quiver.client.grpc.QuiverPointsGrpc;
+import io.quiver.client.grpc.VersionedDelete;
+import io.quiver.client.grpc.VersionedId;
+import io.quiver.client.grpc.VersionedPoint;
 import io.quiver.client.grpc.VersionedUpsert;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -165,6 +168,85 @@ class GrpcBadInputTest {
                                     .addPoints(point(106, new float[DIM + 1]))))
                     .build()));
     assertEquals(20, count("docs"), "none of the refused points was written");
+  }
+
+  @Test
+  void badVersionedWritesAreRefusedBeforeTheLog() {
+    QuiverPointsGrpc.QuiverPointsBlockingStub versioned = QuiverPointsGrpc.newBlockingStub(channel);
+    refused(
+        Status.Code.INVALID_ARGUMENT,
+        "points[1]: vector of point 201 has dimension 3; expected 8",
+        () ->
+            versioned.upsert(versionedOf("docs", point(200, vector(1)), point(201, new float[3]))));
+    float[] nan = vector(2);
+    nan[4] = Float.NaN;
+    refused(
+        Status.Code.INVALID_ARGUMENT,
+        "points[0]: vector of point 202 has a non-finite value NaN at index 4",
+        () -> versioned.upsert(versionedOf("docs", point(202, nan))));
+    refused(
+        Status.Code.INVALID_ARGUMENT,
+        "points[0].point.id: 'not-a-uuid' is not a UUID",
+        () ->
+            versioned.upsert(
+                versionedOf(
+                    "docs",
+                    Points.PointStruct.newBuilder()
+                        .setId(Common.PointId.newBuilder().setUuid("not-a-uuid"))
+                        .setVectors(VectorsFactory.vectors(vector(3)))
+                        .build())));
+    refused(
+        Status.Code.INVALID_ARGUMENT,
+        "points[0].point is required",
+        () ->
+            versioned.upsert(
+                VersionedUpsert.newBuilder()
+                    .setCollectionName("docs")
+                    .addPoints(VersionedPoint.newBuilder().setVersion(1))
+                    .build()));
+    List<Points.PointStruct> tooMany = new ArrayList<>();
+    for (int i = 0; i < 101; i++) {
+      tooMany.add(point(1_000 + i, vector(i)));
+    }
+    refused(
+        Status.Code.INVALID_ARGUMENT,
+        "points must be in [0, 100] (strict_mode.upsert_max_batchsize); got 101",
+        () -> versioned.upsert(versionedOf("docs", tooMany.toArray(Points.PointStruct[]::new))));
+    refused(
+        Status.Code.NOT_FOUND,
+        "collection 'nope' does not exist",
+        () -> versioned.upsert(versionedOf("nope", point(203, vector(4)))));
+    refused(
+        Status.Code.INVALID_ARGUMENT,
+        "collection_name is required",
+        () -> versioned.upsert(versionedOf("", point(203, vector(4)))));
+    refused(
+        Status.Code.INVALID_ARGUMENT,
+        "ids[0].id is required",
+        () ->
+            versioned.delete(
+                VersionedDelete.newBuilder()
+                    .setCollectionName("docs")
+                    .addIds(VersionedId.newBuilder().setVersion(3))
+                    .build()));
+    refused(
+        Status.Code.NOT_FOUND,
+        "collection 'nope' does not exist",
+        () ->
+            versioned.delete(
+                VersionedDelete.newBuilder()
+                    .setCollectionName("nope")
+                    .addIds(VersionedId.newBuilder().setId(id(1)).setVersion(3))
+                    .build()));
+    assertEquals(20, count("docs"), "none of the refused points was written");
+  }
+
+  private static VersionedUpsert versionedOf(String collection, Points.PointStruct... points) {
+    VersionedUpsert.Builder b = VersionedUpsert.newBuilder().setCollectionName(collection);
+    for (Points.PointStruct p : points) {
+      b.addPoints(VersionedPoint.newBuilder().setPoint(p).setVersion(7));
+    }
+    return b.setWait(true).build();
   }
 
   @Test
@@ -402,12 +484,6 @@ class GrpcBadInputTest {
                     .setCollectionName("docs")
                     .setOrderBy(Points.OrderBy.newBuilder().setKey("n"))
                     .build()));
-    refused(
-        Status.Code.UNIMPLEMENTED,
-        "quiver.QuiverPoints/Upsert is not implemented by Quiver",
-        () ->
-            QuiverPointsGrpc.newBlockingStub(channel)
-                .upsert(VersionedUpsert.newBuilder().setCollectionName("docs").build()));
     refused(
         Status.Code.UNIMPLEMENTED,
         "qdrant.Snapshots/CreateFull is not implemented by Quiver",

@@ -36,7 +36,9 @@ class RestAuthTest {
               "PUT /collections/{}/points",
               "POST /collections/{}/points/query",
               "GET /collections/{}/snapshots/{}",
-              "POST /quiver/collections/{}/publish")) {
+              "POST /quiver/collections/{}/publish",
+              "PUT /quiver/collections/{}/points",
+              "POST /quiver/collections/{}/points/delete")) {
         assertTrue(endpoints.contains(expected), expected + " in " + endpoints);
       }
       for (String endpoint : endpoints) {

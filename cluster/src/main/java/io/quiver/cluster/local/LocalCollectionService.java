@@ -14,10 +14,12 @@ import io.quiver.cluster.SnapshotDescription;
 import io.quiver.cluster.SnapshotFetcher;
 import io.quiver.cluster.SnapshotVersion;
 import io.quiver.cluster.UpdateResult;
+import io.quiver.cluster.VersionedUpdateResult;
 import io.quiver.engine.collection.CollectionConfig;
 import io.quiver.engine.collection.QuiverCollection;
 import io.quiver.engine.filter.Filter;
 import io.quiver.engine.operation.Operation;
+import io.quiver.engine.point.Point;
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.point.PointRecord;
 import io.quiver.engine.point.ScoredPoint;
@@ -25,6 +27,7 @@ import io.quiver.engine.segment.SegmentId;
 import io.quiver.engine.shard.LocalShard;
 import io.quiver.engine.shard.OptimizationProgress;
 import io.quiver.engine.shard.SearchRequest;
+import io.quiver.engine.shard.VersionedWrite;
 import io.quiver.engine.snapshot.FileDigests;
 import io.quiver.engine.snapshot.SnapshotArchive;
 import io.quiver.engine.snapshot.SnapshotManifest;
@@ -339,6 +342,26 @@ public final class LocalCollectionService implements CollectionService {
               }
               return results;
             });
+  }
+
+  @Override
+  public VersionedUpdateResult upsertVersioned(
+      String collection, List<Point> points, long[] versions, boolean wait) throws IOException {
+    HostedCollection hosted = hosted(collection);
+    Operation.VersionedUpsert op = new Operation.VersionedUpsert(points, versions);
+    return hosted.read(c -> versioned(c.shard().submitVersioned(op, wait), wait));
+  }
+
+  @Override
+  public VersionedUpdateResult deleteVersioned(
+      String collection, List<PointId> ids, long[] versions, boolean wait) throws IOException {
+    HostedCollection hosted = hosted(collection);
+    Operation.VersionedDelete op = new Operation.VersionedDelete(ids, versions);
+    return hosted.read(c -> versioned(c.shard().submitVersioned(op, wait), wait));
+  }
+
+  private static VersionedUpdateResult versioned(VersionedWrite write, boolean wait) {
+    return new VersionedUpdateResult(write.sequence(), wait, write.applied(), write.stale());
   }
 
   @Override

@@ -14,6 +14,7 @@ import io.quiver.engine.segment.SegmentMeta;
 import io.quiver.engine.shard.LocalShard;
 import io.quiver.engine.shard.OptimizationProgress;
 import io.quiver.engine.shard.SearchRequest;
+import io.quiver.engine.shard.VersionedWrite;
 import io.quiver.engine.snapshot.SnapshotManifest;
 import io.quiver.engine.snapshot.SnapshotReader;
 import io.quiver.engine.snapshot.SnapshotWriter;
@@ -153,6 +154,34 @@ public final class QuiverCollection implements Closeable {
     return shard.submit(new Operation.DeletePoints(PointSelector.ids(ids)), wait);
   }
 
+  /**
+   * Inserts or replaces each point whose stored external version is older than {@code versions[i]}
+   * (unsigned) and stores that version; a point whose stored version is the same or newer is left
+   * alone and counted stale. See {@link LocalShard} for the rules.
+   */
+  public VersionedWrite upsertVersioned(List<Point> points, long[] versions, boolean wait)
+      throws IOException {
+    return shard.submitVersioned(new Operation.VersionedUpsert(points, versions), wait);
+  }
+
+  /**
+   * Deletes each id whose stored external version is older than {@code versions[i]} (unsigned) and
+   * stores that version as the id's tombstone, so that older upserts of it are stale.
+   */
+  public VersionedWrite deleteVersioned(List<PointId> ids, long[] versions, boolean wait)
+      throws IOException {
+    return shard.submitVersioned(new Operation.VersionedDelete(ids, versions), wait);
+  }
+
+  /**
+   * Drops the tombstones of versioned deletes at or below {@code upToVersion} (unsigned): call it
+   * only once no write of those ids at or below that version can arrive any more, or a late one
+   * would bring a deleted point back.
+   */
+  public long purgeTombstones(long upToVersion, boolean wait) throws IOException {
+    return shard.submit(new Operation.PurgeTombstones(upToVersion), wait);
+  }
+
   /** Merges {@code payload}'s keys into the points' payloads (Qdrant's set-payload). */
   public long setPayload(List<PointId> ids, ObjectNode payload, boolean wait) throws IOException {
     return shard.submit(new Operation.SetPayload(PointSelector.ids(ids), payload, null), wait);
@@ -215,9 +244,11 @@ public final class QuiverCollection implements Closeable {
   /**
    * Writes a snapshot of this collection into {@code target}, a folder that must not hold one
    * already: everything applied up to now, and nothing after. Writes wait only while segment files
-   * are hard-linked; searches go on. The manifest's {@code config} is this collection's config plus
-   * {@code payload_schema} (field key to index schema); its version and watermark are the sequence
-   * of the last operation it holds (at least 1). {@link #restore} opens it as a collection again.
+   * are hard-linked; searches go on. The snapshot carries the external version table (tombstones
+   * included), so a restored collection refuses the same stale versioned writes. The manifest's
+   * {@code config} is this collection's config plus {@code payload_schema} (field key to index
+   * schema); its version and watermark are the sequence of the last operation it holds (at least
+   * 1). {@link #restore} opens it as a collection again.
    */
   public SnapshotManifest snapshot(Path target) throws IOException {
     return snapshot(target, name());
@@ -240,7 +271,9 @@ public final class QuiverCollection implements Closeable {
    * Creates a collection in {@code path} (which must not hold one) from the snapshot in {@code
    * snapshotDir}, verifying every file's sha256 first, and opens it. The segments of every shard in
    * the snapshot go into the one local shard (a snapshot's shards hold disjoint ids); their files
-   * are hard-linked where the filesystem allows. Writes continue after the snapshot's watermark.
+   * are hard-linked where the filesystem allows, and their version tables merged (a snapshot
+   * without one, such as a batch build, gives a collection without stored versions). Writes
+   * continue after the snapshot's watermark.
    */
   public static QuiverCollection restore(Path snapshotDir, Path path) throws IOException {
     SnapshotReader snapshot = SnapshotReader.open(snapshotDir, true);
@@ -256,7 +289,9 @@ public final class QuiverCollection implements Closeable {
       Files.createDirectories(path);
       List<Path> segments = new ArrayList<>();
       snapshot.segmentDirs().values().forEach(segments::addAll);
-      LocalShard.restore(path.resolve(SHARD_DIR), segments, manifest.watermark(), indexes);
+      List<Path> versionTables = new ArrayList<>(snapshot.versionTables().values());
+      LocalShard.restore(
+          path.resolve(SHARD_DIR), segments, versionTables, manifest.watermark(), indexes);
       writeConfig(path, config);
       QuiverCollection restored = open(path);
       success = true;

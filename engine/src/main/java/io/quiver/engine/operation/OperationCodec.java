@@ -24,11 +24,18 @@ import java.util.Map;
  * type      uint8  (explicit codes below, never ordinal())
  * upsert:   count int32, then per point: id, vectorCount int32,
  *           per vector: name string, dimension int32, floats; payload string (JSON, "" = none)
+ * versioned upsert (9): count int32, then per point: id, version int64, and the rest as upsert
+ * versioned delete (10): count int32, then per id: id, version int64
+ * purge tombstones (11): upToVersion int64
  * others:   selector (kind uint8: 1 = ids: count int32, ids; 2 = filter: string, Qdrant filter
  *           JSON), then the type's fields
  * id:       kind uint8 (0 numeric, 1 UUID), high int64, low int64
  * string:   length int32, UTF-8 bytes
  * </pre>
+ *
+ * <p>New operation types get new type codes; the bytes of an existing type never change, so a log
+ * written by an older version always decodes. (Types 9..11 came with versioned writes; a log that
+ * holds them is refused by older code as an unknown type, never misread.)
  */
 public final class OperationCodec {
 
@@ -41,6 +48,9 @@ public final class OperationCodec {
   private static final byte CLEAR_PAYLOAD = 6;
   private static final byte CREATE_FIELD_INDEX = 7;
   private static final byte DELETE_FIELD_INDEX = 8;
+  private static final byte VERSIONED_UPSERT = 9;
+  private static final byte VERSIONED_DELETE = 10;
+  private static final byte PURGE_TOMBSTONES = 11;
   private static final byte SELECTOR_IDS = 1;
   private static final byte SELECTOR_FILTER = 2;
   private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -53,12 +63,20 @@ public final class OperationCodec {
     if (op instanceof Operation.Upsert u) {
       out.u8(UPSERT).i32(u.points().size());
       for (Point p : u.points()) {
-        out.id(p.id()).i32(p.vectors().size());
-        for (Map.Entry<String, float[]> v : p.vectors().entrySet()) {
-          out.str(v.getKey()).floats(v.getValue());
-        }
-        out.json(p.payload().isEmpty() ? null : p.payload());
+        out.id(p.id()).point(p);
       }
+    } else if (op instanceof Operation.VersionedUpsert u) {
+      out.u8(VERSIONED_UPSERT).i32(u.size());
+      for (int i = 0; i < u.size(); i++) {
+        out.id(u.id(i)).i64(u.version(i)).point(u.points().get(i));
+      }
+    } else if (op instanceof Operation.VersionedDelete d) {
+      out.u8(VERSIONED_DELETE).i32(d.size());
+      for (int i = 0; i < d.size(); i++) {
+        out.id(d.id(i)).i64(d.version(i));
+      }
+    } else if (op instanceof Operation.PurgeTombstones p) {
+      out.u8(PURGE_TOMBSTONES).i64(p.upToVersion());
     } else if (op instanceof Operation.DeletePoints d) {
       out.u8(DELETE_POINTS).selector(d.selector());
     } else if (op instanceof Operation.SetPayload s) {
@@ -98,16 +116,32 @@ public final class OperationCodec {
               int count = count(in);
               List<Point> points = new ArrayList<>(count);
               for (int i = 0; i < count; i++) {
-                PointId id = id(in);
-                int vectors = count(in);
-                Map<String, float[]> named = new LinkedHashMap<>();
-                for (int v = 0; v < vectors; v++) {
-                  named.put(str(in), floats(in));
-                }
-                points.add(new Point(id, named, json(in)));
+                points.add(point(id(in), in));
               }
               yield new Operation.Upsert(points);
             }
+            case VERSIONED_UPSERT -> {
+              int count = count(in);
+              List<Point> points = new ArrayList<>(count);
+              long[] versions = new long[count];
+              for (int i = 0; i < count; i++) {
+                PointId id = id(in);
+                versions[i] = in.getLong();
+                points.add(point(id, in));
+              }
+              yield new Operation.VersionedUpsert(points, versions);
+            }
+            case VERSIONED_DELETE -> {
+              int count = count(in);
+              List<PointId> ids = new ArrayList<>(count);
+              long[] versions = new long[count];
+              for (int i = 0; i < count; i++) {
+                ids.add(id(in));
+                versions[i] = in.getLong();
+              }
+              yield new Operation.VersionedDelete(ids, versions);
+            }
+            case PURGE_TOMBSTONES -> new Operation.PurgeTombstones(in.getLong());
             case DELETE_POINTS -> new Operation.DeletePoints(selector(in));
             case SET_PAYLOAD -> {
               PointSelector s = selector(in);
@@ -137,6 +171,16 @@ public final class OperationCodec {
     } catch (java.nio.BufferUnderflowException e) {
       throw new IllegalArgumentException("operation record is truncated", e);
     }
+  }
+
+  /** A point's vectors and payload, after its id. */
+  private static Point point(PointId id, ByteBuffer in) {
+    int vectors = count(in);
+    Map<String, float[]> named = new LinkedHashMap<>();
+    for (int v = 0; v < vectors; v++) {
+      named.put(str(in), floats(in));
+    }
+    return new Point(id, named, json(in));
   }
 
   private static int count(ByteBuffer in) {
@@ -234,6 +278,21 @@ public final class OperationCodec {
       ensure(4);
       buf.putInt(v);
       return this;
+    }
+
+    Out i64(long v) {
+      ensure(8);
+      buf.putLong(v);
+      return this;
+    }
+
+    /** A point's vectors and payload (its id is written before). */
+    Out point(Point p) {
+      i32(p.vectors().size());
+      for (Map.Entry<String, float[]> v : p.vectors().entrySet()) {
+        str(v.getKey()).floats(v.getValue());
+      }
+      return json(p.payload().isEmpty() ? null : p.payload());
     }
 
     Out id(PointId id) {

@@ -36,6 +36,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,6 +59,16 @@ import org.slf4j.LoggerFactory;
  *       instead of being skipped.
  *   <li>Searches run concurrently with writes and never see a segment swap half done.
  * </ul>
+ *
+ * <p>Versioned writes ({@link Operation.Versioned}): the shard keeps the last external version it
+ * applied per id ({@link VersionTable}). A versioned upsert or delete of an id whose stored version
+ * is the same or newer (unsigned) is stale: skipped and counted; otherwise it is applied and its
+ * version stored. A versioned delete stores its version whether or not the point was there; that
+ * entry, the id's tombstone, makes older upserts of the id stale, so a replay cannot bring a
+ * deleted point back. Tombstones stay until a {@link Operation.PurgeTombstones} drops them. Plain
+ * (Qdrant) writes neither read nor change the stored versions: a plain upsert or delete of a
+ * versioned id leaves its entry, which keeps refusing versioned writes that are not newer. The
+ * table is checkpointed with the segments and rebuilt by replaying the log after the checkpoint.
  */
 public final class LocalShard implements Closeable {
 
@@ -76,11 +87,21 @@ public final class LocalShard implements Closeable {
   private volatile long lastApplied;
   private long checkpointSequence;
   private List<SegmentMeta.IndexedField> indexes;
+  private final VersionTable versions;
+
+  /** The version table file the shard state lists (null: none). */
+  private String versionsFile;
+
   private volatile RuntimeException failure;
   private final Optimizer optimizer;
 
   private LocalShard(
-      Path dir, CollectionConfig config, Wal wal, ShardState state, List<Segment> opened) {
+      Path dir,
+      CollectionConfig config,
+      Wal wal,
+      ShardState state,
+      List<Segment> opened,
+      VersionTable versions) {
     this.dir = dir;
     this.config = config;
     this.wal = wal;
@@ -89,6 +110,8 @@ public final class LocalShard implements Closeable {
     this.checkpointSequence = state.checkpointSequence();
     this.lastApplied = state.checkpointSequence();
     this.indexes = new ArrayList<>(state.indexes());
+    this.versions = versions;
+    this.versionsFile = state.versions();
     this.optimizer = new Optimizer(this);
   }
 
@@ -101,6 +124,10 @@ public final class LocalShard implements Closeable {
       throws IOException {
     Files.createDirectories(dir.resolve(SEGMENTS_DIR));
     ShardState state = ShardState.read(dir);
+    VersionTable versions =
+        state.versions() == null
+            ? new VersionTable()
+            : VersionTable.read(dir.resolve(state.versions()));
     List<Segment> opened = new ArrayList<>();
     Wal wal = null;
     boolean success = false;
@@ -129,7 +156,7 @@ public final class LocalShard implements Closeable {
                   + state.checkpointSequence());
         }
       }
-      LocalShard shard = new LocalShard(dir, config, wal, state, opened);
+      LocalShard shard = new LocalShard(dir, config, wal, state, opened, versions);
       if (wal != null) {
         long[] replayed = new long[1];
         wal.replay(
@@ -159,7 +186,10 @@ public final class LocalShard implements Closeable {
     }
   }
 
-  /** Deletes segment directories a crash or a swap left behind that the state does not list. */
+  /**
+   * Deletes segment directories and version table files a crash or a swap left behind that the
+   * state does not list.
+   */
   private static void removeUnlisted(Path dir, ShardState state) throws IOException {
     List<Path> listed = new ArrayList<>();
     for (ShardState.SegmentRef ref : state.segments()) {
@@ -169,6 +199,20 @@ public final class LocalShard implements Closeable {
       for (Path child : children.toList()) {
         if (!listed.contains(child.normalize())) {
           FileTrees.delete(child);
+        }
+      }
+    }
+    removeStaleVersionFiles(dir, state.versions());
+  }
+
+  private static void removeStaleVersionFiles(Path dir, String keep) throws IOException {
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.startsWith(VersionTable.FILE_PREFIX)
+            && name.endsWith(".qv")
+            && !name.equals(keep)) {
+          Files.deleteIfExists(f);
         }
       }
     }
@@ -198,6 +242,24 @@ public final class LocalShard implements Closeable {
     return optimizer;
   }
 
+  /**
+   * The last external version applied for {@code id} by a versioned write (unsigned), or empty if
+   * none was; an id without a live point and with a version has a tombstone.
+   */
+  public OptionalLong externalVersion(PointId id) {
+    synchronized (writeMutex) {
+      int slot = versions.slotOf(id);
+      return slot < 0 ? OptionalLong.empty() : OptionalLong.of(versions.versionAt(slot));
+    }
+  }
+
+  /** How many ids have a stored external version, tombstones included. */
+  public int externalVersionCount() {
+    synchronized (writeMutex) {
+      return versions.size();
+    }
+  }
+
   // ---------------------------------------------------------------- writes
 
   /**
@@ -205,22 +267,36 @@ public final class LocalShard implements Closeable {
    * only once it is durable. Returns its sequence. A rejected operation leaves no trace.
    */
   public long submit(Operation op, boolean wait) throws IOException {
+    return write(op, wait).sequence();
+  }
+
+  /**
+   * Submits a versioned write as {@link #submit} does; returns its sequence and how many of its
+   * points were applied and how many were stale (a stored version the same or newer).
+   */
+  public VersionedWrite submitVersioned(Operation.Versioned op, boolean wait) throws IOException {
+    return write(op, wait);
+  }
+
+  private VersionedWrite write(Operation op, boolean wait) throws IOException {
     if (wal == null) {
       throw new IllegalStateException("shard " + dir + " is driven by an external log");
     }
     check(op);
     byte[] record = OperationCodec.encode(op);
     long seq;
+    int stale;
     synchronized (writeMutex) {
       checkHealthy();
       seq = wal.append(record);
-      applyLocked(seq, op);
+      stale = applyLocked(seq, op);
     }
     if (wait) {
       wal.sync(seq);
     }
     optimizer.nudge();
-    return seq;
+    int size = op instanceof Operation.Versioned v ? v.size() : 0;
+    return new VersionedWrite(seq, size - stale, stale);
   }
 
   /**
@@ -244,6 +320,14 @@ public final class LocalShard implements Closeable {
     if (op instanceof Operation.Upsert u) {
       for (Point p : u.points()) {
         config.checkPoint(p);
+      }
+    } else if (op instanceof Operation.VersionedUpsert u) {
+      for (int i = 0; i < u.size(); i++) {
+        try {
+          config.checkPoint(u.points().get(i));
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException("points[" + i + "]: " + e.getMessage(), e);
+        }
       }
     } else if (op instanceof Operation.SetPayload s && s.key() != null) {
       Payloads.checkKey(s.key(), "key");
@@ -270,11 +354,13 @@ public final class LocalShard implements Closeable {
     }
   }
 
-  private void applyLocked(long seq, Operation op) {
+  /** Applies {@code op}; returns how many of a versioned write's points were stale (else 0). */
+  private int applyLocked(long seq, Operation op) {
     assert Thread.holdsLock(writeMutex) || failure == null;
     if (seq != lastApplied + 1 && wal != null) {
       halt(new IllegalStateException("sequence " + seq + " does not follow " + lastApplied));
     }
+    int stale = 0;
     try {
       check(op);
       if (op instanceof Operation.Upsert u) {
@@ -282,6 +368,29 @@ public final class LocalShard implements Closeable {
           deleteLive(p.id(), seq);
           mutable.append(p, seq);
         }
+      } else if (op instanceof Operation.VersionedUpsert u) {
+        for (int i = 0; i < u.size(); i++) {
+          Point p = u.points().get(i);
+          if (isStale(p.id(), u.version(i))) {
+            stale++;
+            continue;
+          }
+          deleteLive(p.id(), seq);
+          mutable.append(p, seq);
+          versions.put(p.id(), u.version(i), seq);
+        }
+      } else if (op instanceof Operation.VersionedDelete d) {
+        for (int i = 0; i < d.size(); i++) {
+          PointId id = d.id(i);
+          if (isStale(id, d.version(i))) {
+            stale++;
+            continue;
+          }
+          deleteLive(id, seq);
+          versions.put(id, d.version(i), seq);
+        }
+      } else if (op instanceof Operation.PurgeTombstones p) {
+        purgeTombstones(p.upToVersion(), seq);
       } else if (op instanceof Operation.DeletePoints d) {
         for (PointId id : ids(d.selector())) {
           deleteLive(id, seq);
@@ -318,6 +427,26 @@ public final class LocalShard implements Closeable {
       halt(new UncheckedIOException(e));
     } catch (RuntimeException e) {
       halt(e);
+    }
+    return stale;
+  }
+
+  /** Whether a versioned write of {@code id} at {@code version} is stale. */
+  private boolean isStale(PointId id, long version) {
+    int slot = versions.slotOf(id);
+    return slot >= 0 && VersionTable.isStale(versions.versionAt(slot), version);
+  }
+
+  private void purgeTombstones(long upToVersion, long seq) {
+    List<PointId> dropped = new ArrayList<>();
+    versions.forEach(
+        (id, version) -> {
+          if (Long.compareUnsigned(version, upToVersion) <= 0 && locate(id) == null) {
+            dropped.add(id);
+          }
+        });
+    for (PointId id : dropped) {
+      versions.remove(id, seq);
     }
   }
 
@@ -615,14 +744,19 @@ public final class LocalShard implements Closeable {
   }
 
   /**
-   * Writes a new shard into {@code dir} from a snapshot's segment folders, checkpointed at the
-   * snapshot's {@code watermark}; {@link #open} it afterwards. The segments' files are hard-linked
-   * where the filesystem allows, copied otherwise.
+   * Writes a new shard into {@code dir} from a snapshot's segment folders and version table files
+   * (one per snapshot shard that has one, merged: the newest version of each id), checkpointed at
+   * the snapshot's {@code watermark}; {@link #open} it afterwards. The segments' files are
+   * hard-linked where the filesystem allows, copied otherwise.
    */
   public static void restore(
-      Path dir, List<Path> segmentDirs, long watermark, List<SegmentMeta.IndexedField> indexes)
+      Path dir,
+      List<Path> segmentDirs,
+      List<Path> versionTables,
+      long watermark,
+      List<SegmentMeta.IndexedField> indexes)
       throws IOException {
-    ShardSnapshot.restore(dir, segmentDirs, watermark, indexes);
+    ShardSnapshot.restore(dir, segmentDirs, versionTables, watermark, indexes);
   }
 
   // ---------------------------------------------------------------- optimizer hooks
@@ -646,6 +780,12 @@ public final class LocalShard implements Closeable {
 
   MutableSegment mutable() {
     return mutable;
+  }
+
+  /** The external version table; under the write mutex only. */
+  VersionTable versionTable() {
+    assert Thread.holdsLock(writeMutex);
+    return versions;
   }
 
   void setMutable(MutableSegment m) {
@@ -680,18 +820,27 @@ public final class LocalShard implements Closeable {
           new ShardState.SegmentRef(
               dir.relativize(imm.dir()).toString().replace('\\', '/'), deleted));
     }
+    String versionsAt = versionsFile;
+    if (versions.changedUpTo(sequence)) {
+      // The file listed now holds the table as of the last checkpoint; a new one is needed.
+      versionsAt = VersionTable.fileName(sequence);
+      versions.writeAsOf(dir.resolve(versionsAt), sequence);
+    }
     if (wal != null && sequence > 0) {
       // The log must hold what the state claims to cover, or it would restart below it.
       wal.sync(sequence);
     }
-    new ShardState(sequence, refs, indexes).write(dir);
+    new ShardState(sequence, refs, indexes, versionsAt).write(dir);
     checkpointSequence = sequence;
+    versionsFile = versionsAt;
+    versions.forgetChangesUpTo(sequence);
     if (wal != null) {
       wal.truncateUpTo(sequence);
     }
     for (int i = 0; i < refs.size(); i++) {
       removeStaleDeletedFiles(((ImmutableSegment) segments.get(i)).dir(), refs.get(i).deleted());
     }
+    removeStaleVersionFiles(dir, versionsAt);
   }
 
   /** Rewrites the shard state after a merge or vacuum, keeping the checkpoint sequence. */

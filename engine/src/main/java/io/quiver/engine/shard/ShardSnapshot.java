@@ -9,6 +9,7 @@ import io.quiver.engine.segment.Segment;
 import io.quiver.engine.segment.SegmentBuilder;
 import io.quiver.engine.segment.SegmentId;
 import io.quiver.engine.segment.SegmentMeta;
+import io.quiver.engine.snapshot.ShardEntry;
 import io.quiver.engine.snapshot.SnapshotWriter;
 import io.quiver.engine.store.FileTrees;
 import java.io.IOException;
@@ -29,11 +30,15 @@ import java.util.List;
  * watermark written as {@code deleted-<watermark>.qv}, and the points of the mutable segments live
  * at the watermark are collected. Hard links keep the files' contents even if the optimizer drops
  * the segment a moment later. Outside the lock those points are built into one more immutable
- * segment, and everything staged goes to the {@link SnapshotWriter}, which hashes it.
+ * segment, and everything staged goes to the {@link SnapshotWriter}, which hashes it. The version
+ * table is copied under the mutex too (as of the watermark) and written beside the segments as the
+ * shard's {@code versions.qv}, so that a collection restored from the snapshot still refuses the
+ * stale versioned writes the original refused.
  *
  * <p>A shard made from a snapshot ({@link #restore}) has the snapshot's segments (hard-linked when
- * the filesystem allows, copied otherwise; segments are immutable, so sharing files is safe) and
- * its checkpoint at the watermark, so a log replays from the operation after it.
+ * the filesystem allows, copied otherwise; segments are immutable, so sharing files is safe), its
+ * version tables merged into one (the newest version of each id) and its checkpoint at the
+ * watermark, so a log replays from the operation after it.
  */
 final class ShardSnapshot {
 
@@ -45,7 +50,8 @@ final class ShardSnapshot {
       List<Staged> immutables,
       List<Point> points,
       List<Long> versions,
-      List<SegmentMeta.IndexedField> indexes) {}
+      List<SegmentMeta.IndexedField> indexes,
+      VersionTable externalVersions) {}
 
   private record Staged(String segmentId, Path dir, long liveCount) {}
 
@@ -60,6 +66,11 @@ final class ShardSnapshot {
       }
       for (Staged s : segments) {
         writer.addSegment(shardNumber, s.segmentId(), s.dir(), s.liveCount());
+      }
+      if (captured.externalVersions() != null) {
+        Path file = staging.resolve(ShardEntry.VERSIONS_FILE);
+        captured.externalVersions().writeAsOf(file, captured.watermark());
+        writer.addVersionTable(shardNumber, file);
       }
       return captured.watermark();
     } finally {
@@ -89,7 +100,14 @@ final class ShardSnapshot {
           }
         }
       }
-      return new Captured(watermark, immutables, points, versions, shard.indexes());
+      VersionTable externalVersions = shard.versionTable();
+      return new Captured(
+          watermark,
+          immutables,
+          points,
+          versions,
+          shard.indexes(),
+          externalVersions.size() == 0 ? null : externalVersions.copy());
     }
   }
 
@@ -130,12 +148,17 @@ final class ShardSnapshot {
   }
 
   /**
-   * Writes a shard into {@code shardDir} (which must hold none) from snapshot segment folders: the
-   * segments, then a checkpoint at {@code watermark} listing them with their deleted-points files
-   * and the payload indexes {@code indexes}.
+   * Writes a shard into {@code shardDir} (which must hold none) from snapshot segment folders and
+   * version table files: the segments, the version tables merged, then a checkpoint at {@code
+   * watermark} listing them with their deleted-points files and the payload indexes {@code
+   * indexes}.
    */
   static void restore(
-      Path shardDir, List<Path> segmentDirs, long watermark, List<SegmentMeta.IndexedField> indexes)
+      Path shardDir,
+      List<Path> segmentDirs,
+      List<Path> versionTables,
+      long watermark,
+      List<SegmentMeta.IndexedField> indexes)
       throws IOException {
     if (Files.exists(shardDir.resolve(ShardState.FILE))) {
       throw new IllegalStateException("a shard already exists in " + shardDir);
@@ -164,7 +187,16 @@ final class ShardSnapshot {
       linkTree(source, target, name -> true);
       refs.add(new ShardState.SegmentRef(LocalShard.SEGMENTS_DIR + "/" + id, deleted));
     }
-    new ShardState(watermark, refs, indexes).write(shardDir);
+    String versions = null;
+    if (!versionTables.isEmpty()) {
+      VersionTable merged = new VersionTable();
+      for (Path file : versionTables) {
+        merged.mergeNewest(VersionTable.read(file));
+      }
+      versions = VersionTable.fileName(watermark);
+      merged.writeAsOf(shardDir.resolve(versions), watermark);
+    }
+    new ShardState(watermark, refs, indexes, versions).write(shardDir);
   }
 
   /**

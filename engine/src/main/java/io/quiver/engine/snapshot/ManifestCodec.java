@@ -43,16 +43,22 @@ import java.util.TreeSet;
  *         "size" : 4096,
  *         "sha256" : "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
  *       } ]
- *     } ]
+ *     } ],
+ *     "versions" : {                             (only when the shard has a version table)
+ *       "path" : "shard-0/versions.qv",
+ *       "size" : 66,
+ *       "sha256" : "..."
+ *     }
  *   } ]
  * }
  * </pre>
  *
  * <p>{@link #decode} is strict: {@code format_version} is read first and any other version is
- * refused; every field is required ({@code job_id} may be null or absent), unknown fields,
- * duplicate keys, duplicate shards, segment ids and file paths are refused. Each error is an {@link
- * InvalidSnapshotException} whose message starts with the JSON path and ends with the value, e.g.
- * {@code shards[0].segments[2].files[1].size: expected a non-negative integer; got -4}.
+ * refused; every field is required ({@code job_id} may be null or absent, a shard's {@code
+ * versions} absent), unknown fields, duplicate keys, duplicate shards, segment ids and file paths
+ * are refused. Each error is an {@link InvalidSnapshotException} whose message starts with the JSON
+ * path and ends with the value, e.g. {@code shards[0].segments[2].files[1].size: expected a
+ * non-negative integer; got -4}.
  */
 public final class ManifestCodec {
 
@@ -72,7 +78,7 @@ public final class ManifestCodec {
           "created_at",
           "config",
           "shards");
-  private static final Set<String> SHARD_FIELDS = Set.of("shard", "segments");
+  private static final Set<String> SHARD_FIELDS = Set.of("shard", "segments", "versions");
   private static final Set<String> SEGMENT_FIELDS =
       Set.of("segment_id", "dir", "point_count", "files");
   private static final Set<String> FILE_FIELDS = Set.of("path", "size", "sha256");
@@ -101,12 +107,11 @@ public final class ManifestCodec {
         g.put("point_count", segment.pointCount());
         ArrayNode files = g.putArray("files");
         for (FileEntry file : segment.files()) {
-          files
-              .addObject()
-              .put("path", file.path())
-              .put("size", file.size())
-              .put("sha256", file.sha256());
+          file(files.addObject(), file);
         }
+      }
+      if (shard.versions() != null) {
+        file(s.putObject("versions"), shard.versions());
       }
     }
     try {
@@ -117,6 +122,10 @@ public final class ManifestCodec {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode manifest: " + e.getMessage(), e);
     }
+  }
+
+  private static void file(ObjectNode out, FileEntry file) {
+    out.put("path", file.path()).put("size", file.size()).put("sha256", file.sha256());
   }
 
   /**
@@ -208,7 +217,8 @@ public final class ManifestCodec {
     for (int j = 0; j < segmentsNode.size(); j++) {
       segments.add(segment(segmentsNode.get(j), at + ".segments[" + j + "]"));
     }
-    return build(at, () -> new ShardEntry((int) shard, segments));
+    FileEntry versions = node.has("versions") ? file(node.get("versions"), at + ".versions") : null;
+    return build(at, () -> new ShardEntry((int) shard, segments, versions));
   }
 
   private static SegmentEntry segment(JsonNode node, String at) throws InvalidSnapshotException {
@@ -220,16 +230,18 @@ public final class ManifestCodec {
     JsonNode filesNode = array(node, at, "files");
     List<FileEntry> files = new ArrayList<>(filesNode.size());
     for (int k = 0; k < filesNode.size(); k++) {
-      JsonNode f = filesNode.get(k);
-      String fat = at + ".files[" + k + "]";
-      object(f, fat);
-      knownFields(f, fat, FILE_FIELDS);
-      String path = text(f, fat, "path", false);
-      long size = integer(f, fat, "size", 0);
-      String sha256 = text(f, fat, "sha256", false);
-      files.add(build(fat, () -> new FileEntry(path, size, sha256)));
+      files.add(file(filesNode.get(k), at + ".files[" + k + "]"));
     }
     return build(at, () -> new SegmentEntry(segmentId, dir, pointCount, files));
+  }
+
+  private static FileEntry file(JsonNode f, String at) throws InvalidSnapshotException {
+    object(f, at);
+    knownFields(f, at, FILE_FIELDS);
+    String path = text(f, at, "path", false);
+    long size = integer(f, at, "size", 0);
+    String sha256 = text(f, at, "sha256", false);
+    return build(at, () -> new FileEntry(path, size, sha256));
   }
 
   private interface Constructor<T> {

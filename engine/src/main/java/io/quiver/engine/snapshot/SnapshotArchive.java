@@ -60,26 +60,11 @@ public final class SnapshotArchive {
       for (SegmentEntry segment : shard.segments()) {
         tar.directory(segment.dir(), mtime);
         for (FileEntry file : segment.files()) {
-          Path path = SnapshotPaths.resolveNoLinks(snapshot.root(), file.path());
-          MessageDigest sha = FileDigests.newSha256();
-          try (InputStream in =
-              new DigestInputStream(Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS), sha)) {
-            tar.file(file.path(), file.size(), mtime, in);
-          }
-          String actual = FileDigests.hex(sha.digest());
-          if (!actual.equals(file.sha256())) {
-            throw new InvalidSnapshotException(
-                "checksum mismatch while archiving: sha256 is "
-                    + actual
-                    + ", the manifest says "
-                    + file.sha256()
-                    + ": "
-                    + file.path()
-                    + " (snapshot "
-                    + snapshot.root()
-                    + ")");
-          }
+          archive(tar, snapshot.root(), file, mtime);
         }
+      }
+      if (shard.versions() != null) {
+        archive(tar, snapshot.root(), shard.versions(), mtime);
       }
     }
     byte[] manifestBytes = snapshot.manifestBytes();
@@ -89,6 +74,30 @@ public final class SnapshotArchive {
         mtime,
         new ByteArrayInputStream(manifestBytes));
     tar.finish();
+  }
+
+  /** Streams one listed file into the archive, checking its sha256 on the way. */
+  private static void archive(TarWriter tar, Path root, FileEntry file, long mtime)
+      throws IOException {
+    Path path = SnapshotPaths.resolveNoLinks(root, file.path());
+    MessageDigest sha = FileDigests.newSha256();
+    try (InputStream in =
+        new DigestInputStream(Files.newInputStream(path, LinkOption.NOFOLLOW_LINKS), sha)) {
+      tar.file(file.path(), file.size(), mtime, in);
+    }
+    String actual = FileDigests.hex(sha.digest());
+    if (!actual.equals(file.sha256())) {
+      throw new InvalidSnapshotException(
+          "checksum mismatch while archiving: sha256 is "
+              + actual
+              + ", the manifest says "
+              + file.sha256()
+              + ": "
+              + file.path()
+              + " (snapshot "
+              + root
+              + ")");
+    }
   }
 
   /**

@@ -23,10 +23,11 @@ import java.util.TreeMap;
  * <p>{@link #open} guarantees, when it returns, that: the folder holds a {@code manifest.json} that
  * decodes ({@link ManifestCodec}); no shard folder, segment folder, listed file or the manifest is
  * a symbolic link; every listed file is a regular file of the listed size; and, when asked to
- * verify, every listed file has the listed sha256. Each failure is an {@link
- * InvalidSnapshotException} (or {@link NoSuchFileException} for a missing file) naming the file.
- * Files on disk that the manifest does not list (leftovers of an aborted build) are ignored, and
- * reported by {@link #unlistedFiles()}. The snapshot folder itself may be reached through a link.
+ * verify, every listed file (segment files and shards' version tables) has the listed sha256. Each
+ * failure is an {@link InvalidSnapshotException} (or {@link NoSuchFileException} for a missing
+ * file) naming the file. Files on disk that the manifest does not list (leftovers of an aborted
+ * build) are ignored, and reported by {@link #unlistedFiles()}. The snapshot folder itself may be
+ * reached through a link.
  */
 public final class SnapshotReader {
 
@@ -34,6 +35,7 @@ public final class SnapshotReader {
   private final byte[] manifestBytes;
   private final SnapshotManifest manifest;
   private final Map<Integer, List<Path>> segmentDirs;
+  private final Map<Integer, Path> versionTables;
   private final List<String> unlistedFiles;
 
   private SnapshotReader(
@@ -41,11 +43,13 @@ public final class SnapshotReader {
       byte[] manifestBytes,
       SnapshotManifest manifest,
       Map<Integer, List<Path>> segmentDirs,
+      Map<Integer, Path> versionTables,
       List<String> unlistedFiles) {
     this.root = root;
     this.manifestBytes = manifestBytes;
     this.manifest = manifest;
     this.segmentDirs = segmentDirs;
+    this.versionTables = versionTables;
     this.unlistedFiles = unlistedFiles;
   }
 
@@ -86,6 +90,7 @@ public final class SnapshotReader {
           SnapshotManifest.MANIFEST_FILE + " in " + root + ": " + e.getMessage(), e);
     }
     Map<Integer, List<Path>> dirs = new TreeMap<>();
+    Map<Integer, Path> versions = new TreeMap<>();
     Set<String> listed = new HashSet<>();
     listed.add(SnapshotManifest.MANIFEST_FILE);
     for (ShardEntry shard : manifest.shards()) {
@@ -105,9 +110,21 @@ public final class SnapshotReader {
         shardDirs.add(segmentDir);
       }
       dirs.put(shard.shard(), Collections.unmodifiableList(shardDirs));
+      if (shard.versions() != null) {
+        Path shardDir = existing(root, "shard-" + shard.shard());
+        Path file = shardDir.resolve(ShardEntry.VERSIONS_FILE);
+        checkFile(root, file, shard.versions(), verifyChecksums);
+        listed.add(shard.versions().path());
+        versions.put(shard.shard(), file);
+      }
     }
     return new SnapshotReader(
-        root, bytes, manifest, Collections.unmodifiableMap(dirs), unlisted(root, listed));
+        root,
+        bytes,
+        manifest,
+        Collections.unmodifiableMap(dirs),
+        Collections.unmodifiableMap(versions),
+        unlisted(root, listed));
   }
 
   private static Path existing(Path root, String path) throws IOException {
@@ -207,6 +224,11 @@ public final class SnapshotReader {
   /** The segment folders of every shard in the manifest, by shard number, in manifest order. */
   public Map<Integer, List<Path>> segmentDirs() {
     return segmentDirs;
+  }
+
+  /** The version table file of every shard that has one, by shard number. */
+  public Map<Integer, Path> versionTables() {
+    return versionTables;
   }
 
   /** The segment folders of one shard; empty if the manifest does not list the shard. */

@@ -30,8 +30,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes a snapshot on the local filesystem: {@link #begin}, {@link #addSegment} for each segment,
- * then {@link #commit} or {@link #abort}.
+ * Writes a snapshot on the local filesystem: {@link #begin}, {@link #addSegment} for each segment
+ * (and {@link #addVersionTable} for a shard that has one), then {@link #commit} or {@link #abort}.
  *
  * <p>Guarantees:
  *
@@ -66,8 +66,14 @@ public final class SnapshotWriter implements Closeable {
   /** Staged segments by shard, in the order added. */
   private final Map<Integer, List<SegmentEntry>> shards = new TreeMap<>();
 
+  /** Version tables by shard. */
+  private final Map<Integer, FileEntry> versionTables = new TreeMap<>();
+
   /** Shard folders this writer created; deleted on abort only if empty. */
   private final List<Path> createdShardDirs = new ArrayList<>();
+
+  /** Files this writer created directly in a shard folder (version tables). */
+  private final List<Path> createdShardFiles = new ArrayList<>();
 
   /** Segment folders this writer created; everything in them is this writer's. */
   private final List<Path> createdSegmentDirs = new ArrayList<>();
@@ -141,11 +147,7 @@ public final class SnapshotWriter implements Closeable {
     }
     List<String> sources = listSegmentFiles(sourceSegmentDir);
     String dir = SnapshotManifest.segmentDir(shard, segmentId);
-    Path shardDir = root.resolve("shard-" + shard);
-    if (!Files.isDirectory(shardDir, LinkOption.NOFOLLOW_LINKS)) {
-      Files.createDirectory(shardDir);
-      createdShardDirs.add(shardDir);
-    }
+    shardDir(shard);
     Path segmentDir = root.resolve(dir);
     Files.createDirectory(segmentDir); // refuses an existing folder: it is someone else's
     createdSegmentDirs.add(segmentDir);
@@ -169,6 +171,47 @@ public final class SnapshotWriter implements Closeable {
         createdSegmentDirs.remove(segmentDir);
       }
     }
+  }
+
+  /**
+   * Puts the version table file {@code source} (the engine's {@code VersionTable} format) into
+   * {@code shard-<shard>/versions.qv}, recording its size and sha256.
+   *
+   * @throws IllegalArgumentException if the shard is invalid, already has a version table, or the
+   *     source is not a regular file
+   * @throws FileAlreadyExistsException if the file already exists in the snapshot
+   */
+  public FileEntry addVersionTable(int shard, Path source) throws IOException {
+    checkOpen();
+    if (shard < 0) {
+      throw new IllegalArgumentException("shard must be >= 0; got " + shard);
+    }
+    if (versionTables.containsKey(shard)) {
+      throw new IllegalArgumentException("shard " + shard + " already has a version table");
+    }
+    if (!Files.isRegularFile(source, LinkOption.NOFOLLOW_LINKS)) {
+      throw new IllegalArgumentException("version table " + source + " is not a regular file");
+    }
+    String path = ShardEntry.versionsPath(shard);
+    Path target = root.resolve(path);
+    shardDir(shard);
+    if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+      throw new FileAlreadyExistsException(target.toString()); // someone else's
+    }
+    createdShardFiles.add(target);
+    FileEntry entry = place(source, target, path, new byte[BUFFER_SIZE]);
+    versionTables.put(shard, entry);
+    return entry;
+  }
+
+  /** The folder of a shard, created (and remembered for abort) when missing. */
+  private Path shardDir(int shard) throws IOException {
+    Path shardDir = root.resolve("shard-" + shard);
+    if (!Files.isDirectory(shardDir, LinkOption.NOFOLLOW_LINKS)) {
+      Files.createDirectory(shardDir);
+      createdShardDirs.add(shardDir);
+    }
+    return shardDir;
   }
 
   /**
@@ -274,9 +317,12 @@ public final class SnapshotWriter implements Closeable {
     if (aborted) {
       throw new IllegalStateException("snapshot writer for " + root + " was aborted");
     }
-    List<ShardEntry> shardEntries = new ArrayList<>(shards.size());
-    for (Map.Entry<Integer, List<SegmentEntry>> e : shards.entrySet()) {
-      shardEntries.add(new ShardEntry(e.getKey(), e.getValue()));
+    java.util.SortedSet<Integer> shardNumbers = new java.util.TreeSet<>(shards.keySet());
+    shardNumbers.addAll(versionTables.keySet());
+    List<ShardEntry> shardEntries = new ArrayList<>(shardNumbers.size());
+    for (int shard : shardNumbers) {
+      shardEntries.add(
+          new ShardEntry(shard, shards.getOrDefault(shard, List.of()), versionTables.get(shard)));
     }
     SnapshotManifest manifest =
         new SnapshotManifest(
@@ -302,6 +348,9 @@ public final class SnapshotWriter implements Closeable {
           }
         }
         FileTrees.fsync(root.resolve(segment.dir()));
+      }
+      if (shard.versions() != null) {
+        FileTrees.fsync(root.resolve(shard.versions().path()));
       }
       FileTrees.fsync(root.resolve("shard-" + shard.shard()));
     }
@@ -406,12 +455,17 @@ public final class SnapshotWriter implements Closeable {
     for (Path dir : createdSegmentDirs) {
       deleteSegmentDir(dir);
     }
+    for (Path file : createdShardFiles) {
+      Files.deleteIfExists(file);
+    }
     for (Path dir : createdShardDirs) {
       deleteIfEmpty(dir);
     }
     createdSegmentDirs.clear();
+    createdShardFiles.clear();
     createdShardDirs.clear();
     shards.clear();
+    versionTables.clear();
     segmentShards.clear();
     if (createdRoot) {
       deleteIfEmpty(root);

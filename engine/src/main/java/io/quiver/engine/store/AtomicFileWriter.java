@@ -38,6 +38,12 @@ public final class AtomicFileWriter implements Closeable {
     FileFormat.writeHeader(buffer, formatName, version, segmentId);
   }
 
+  public AtomicFileWriter writeByte(int v) throws IOException {
+    ensure(1);
+    buffer.put((byte) v);
+    return this;
+  }
+
   public AtomicFileWriter writeInt(int v) throws IOException {
     ensure(4);
     buffer.putInt(v);

@@ -27,7 +27,13 @@ public final class JsonFile {
 
   /** Reads {@code file} after checking its header and checksum. */
   public static Contents read(Path file, String format, int version) throws IOException {
-    MappedFile mapped = MappedFile.open(file, format, version, version, true);
+    return read(file, format, version, version);
+  }
+
+  /** Reads {@code file}, accepting format versions {@code minVersion..maxVersion}. */
+  public static Contents read(Path file, String format, int minVersion, int maxVersion)
+      throws IOException {
+    MappedFile mapped = MappedFile.open(file, format, minVersion, maxVersion, true);
     ByteBuffer body = mapped.body();
     int length = body.limit() >= 4 ? body.getInt(0) : -1;
     if (length != body.limit() - 4) {

@@ -80,6 +80,12 @@ public final class StreamingFileReader implements Closeable {
     return buffer.remaining() + (bodyEnd - position);
   }
 
+  /** The next byte, unsigned. */
+  public int readByte() throws IOException {
+    ensure(1);
+    return buffer.get() & 0xff;
+  }
+
   public int readInt() throws IOException {
     ensure(4);
     return buffer.getInt();

@@ -180,6 +180,48 @@ class CollectionSnapshotTest {
     assertEquals(2_497, QuiverCollection.restore(snap, tmp.resolve("again")).count());
   }
 
+  /**
+   * A snapshot carries the external versions, tombstones included, as of its watermark: the
+   * collection restored from it (from the folder or from the tar archive) refuses the same stale
+   * writes. A snapshot without versioned writes lists no version table.
+   */
+  @Test
+  void aSnapshotCarriesTheVersionTableSoARestoredCollectionRefusesStaleWrites() throws Exception {
+    float[][] data = TestData.gaussianMixture(40, DIM, 4, 7);
+    Path snap = tmp.resolve("snap");
+    try (QuiverCollection c = QuiverCollection.create(tmp.resolve("docs"), config(0))) {
+      c.upsert(points(data, 0, 10), true);
+      assertFalse(
+          c.snapshot(tmp.resolve("plain")).shards().stream().anyMatch(s -> s.versions() != null));
+      c.upsertVersioned(points(data, 0, 5), new long[] {5, 5, 5, 5, 5}, true);
+      c.optimize(); // the table checkpointed in the shard, too
+      c.deleteVersioned(ids(1, 20), new long[] {9, 9}, true); // a live point and a tombstone
+      SnapshotManifest manifest = c.snapshot(snap);
+      assertEquals(1, manifest.shards().size());
+      assertEquals("shard-0/versions.qv", manifest.shards().get(0).versions().path());
+      // After the snapshot: not in it.
+      c.upsertVersioned(points(data, 2, 3), new long[] {50}, true);
+    }
+    ByteArrayOutputStream tar = new ByteArrayOutputStream();
+    SnapshotArchive.pack(snap, tar);
+    SnapshotArchive.unpack(new ByteArrayInputStream(tar.toByteArray()), tmp.resolve("unpacked"));
+    for (Path from : List.of(snap, tmp.resolve("unpacked"))) {
+      try (QuiverCollection r =
+          QuiverCollection.restore(from, tmp.resolve("r-" + from.getFileName()))) {
+        assertEquals(9, r.count());
+        assertEquals(java.util.OptionalLong.of(5), r.shard().externalVersion(PointId.of(2)));
+        assertEquals(java.util.OptionalLong.of(9), r.shard().externalVersion(PointId.of(20)));
+        assertEquals(java.util.OptionalLong.empty(), r.shard().externalVersion(PointId.of(7)));
+        var stale = r.upsertVersioned(points(data, 0, 3), new long[] {5, 8, 4}, true);
+        assertEquals(0, stale.applied());
+        assertEquals(3, stale.stale());
+        var tombstone = r.upsertVersioned(List.of(point(20, data[20])), new long[] {9}, true);
+        assertEquals(1, tombstone.stale());
+        assertEquals(1, r.upsertVersioned(points(data, 2, 3), new long[] {6}, true).applied());
+      }
+    }
+  }
+
   @Test
   void aSnapshotTakenUnderConcurrentWritesAndOptimizationIsAPrefixOfTheLog() throws Exception {
     float[][] data = TestData.gaussianMixture(4_000, DIM, 8, 7);

@@ -289,6 +289,45 @@ class ManifestCodecTest {
   }
 
   @Test
+  void aShardsVersionTableRoundTripsAndIsOptional() throws Exception {
+    FileEntry table = new FileEntry("shard-1/versions.qv", 66, SHA);
+    SnapshotManifest m =
+        new SnapshotManifest(
+            1,
+            "c",
+            JSON.createObjectNode(),
+            4,
+            9,
+            null,
+            Instant.EPOCH,
+            List.of(
+                new ShardEntry(0, List.of(segment(0, SEG_A, 3, "vectors.qvf"))),
+                new ShardEntry(1, List.of(), table)));
+    byte[] json = ManifestCodec.encode(m);
+    assertEquals(m, ManifestCodec.decode(json));
+    JsonNode tree = JSON.readTree(json);
+    assertEquals(List.of("shard", "segments"), fieldNames(tree.get("shards").get(0)));
+    assertEquals(List.of("shard", "segments", "versions"), fieldNames(tree.get("shards").get(1)));
+    assertEquals(
+        List.of("path", "size", "sha256"), fieldNames(tree.get("shards").get(1).get("versions")));
+
+    ObjectNode elsewhere = (ObjectNode) JSON.readTree(json);
+    ((ObjectNode) elsewhere.get("shards").get(1).get("versions"))
+        .put("path", "shard-1/" + SEG_A + "/versions.qv");
+    InvalidSnapshotException e =
+        assertThrows(InvalidSnapshotException.class, () -> ManifestCodec.decode(bytes(elsewhere)));
+    assertEquals(
+        "shards[1].versions.path: expected \"shard-1/versions.qv\"; got \"shard-1/"
+            + SEG_A
+            + "/versions.qv\"",
+        e.getMessage());
+    ObjectNode nullTable = (ObjectNode) JSON.readTree(json);
+    ((ObjectNode) nullTable.get("shards").get(1)).putNull("versions");
+    e = assertThrows(InvalidSnapshotException.class, () -> ManifestCodec.decode(bytes(nullTable)));
+    assertEquals("shards[1].versions: expected a JSON object; got null", e.getMessage());
+  }
+
+  @Test
   void malformedJsonIsRefused() {
     assertMessage("{\"format_version\": 1,", "manifest is not valid JSON at line 1");
     assertMessage("[1, 2]", "manifest: expected a JSON object; got [1,2]");

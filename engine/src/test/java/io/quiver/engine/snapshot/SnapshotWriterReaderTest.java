@@ -243,6 +243,53 @@ class SnapshotWriterReaderTest {
   }
 
   @Test
+  void aShardsVersionTableIsListedVerifiedArchivedAndAbortedWithTheRest() throws Exception {
+    Path table = tmp.resolve("table.qv");
+    Files.write(table, new byte[] {9, 8, 7, 6});
+    Path dir = tmp.resolve("snap");
+    try (SnapshotWriter writer = SnapshotWriter.begin(dir)) {
+      writer.addSegment(0, segmentId(0), segmentSource(tmp, 0), 5);
+      writer.addVersionTable(0, table);
+      writer.addVersionTable(2, table); // a shard with a table and no segment
+      assertMessage(() -> writer.addVersionTable(2, table), "shard 2 already has a version table");
+      SnapshotManifest m = writer.commit("c", config(), 1, 3, null);
+      assertEquals(List.of(0, 2), m.shards().stream().map(ShardEntry::shard).toList());
+      assertEquals(List.of(), m.shards().get(1).segments());
+      assertEquals(
+          new FileEntry("shard-2/versions.qv", 4, FileDigests.sha256(table)),
+          m.shards().get(1).versions());
+    }
+    SnapshotReader reader = SnapshotReader.open(dir, true);
+    assertEquals(List.of(0, 2), List.copyOf(reader.versionTables().keySet()));
+    assertArrayEquals(new byte[] {9, 8, 7, 6}, Files.readAllBytes(reader.versionTables().get(2)));
+    assertEquals(List.of(), reader.unlistedFiles());
+
+    java.io.ByteArrayOutputStream tar = new java.io.ByteArrayOutputStream();
+    SnapshotArchive.pack(dir, tar);
+    SnapshotReader unpacked =
+        SnapshotArchive.unpack(
+            new java.io.ByteArrayInputStream(tar.toByteArray()), tmp.resolve("unpacked"));
+    assertEquals(reader.manifest(), unpacked.manifest());
+    assertEquals(2, unpacked.versionTables().size());
+
+    Files.delete(dir.resolve("shard-0/versions.qv")); // a hard link to the source: replace it
+    Files.write(dir.resolve("shard-0/versions.qv"), new byte[] {9, 8, 7, 5});
+    assertRefused(dir, "checksum mismatch");
+    assertTrue(
+        assertThrows(InvalidSnapshotException.class, () -> SnapshotReader.open(dir, true))
+            .getMessage()
+            .contains("shard-0/versions.qv (snapshot " + dir + ")"));
+
+    Path aborted = tmp.resolve("aborted");
+    SnapshotWriter writer = SnapshotWriter.begin(aborted);
+    writer.addVersionTable(1, table);
+    assertTrue(Files.exists(aborted.resolve("shard-1/versions.qv")));
+    writer.abort();
+    assertFalse(Files.exists(aborted));
+    assertArrayEquals(new byte[] {9, 8, 7, 6}, Files.readAllBytes(table));
+  }
+
+  @Test
   void abortLeavesNothing() throws Exception {
     Path dir = tmp.resolve("snap");
     SnapshotWriter writer = SnapshotWriter.begin(dir);

@@ -139,6 +139,8 @@ public final class AccessTable {
         .rest(HttpMethod.POST, "/quiver" + C + "/publish", WRITE)
         .rest(HttpMethod.GET, "/quiver" + C + "/versions", READ)
         .rest(HttpMethod.POST, "/quiver" + C + "/rollback", WRITE)
+        .rest(HttpMethod.PUT, "/quiver" + C + "/points", WRITE)
+        .rest(HttpMethod.POST, "/quiver" + C + "/points/delete", WRITE)
         .grpc("quiver.QuiverAdmin/PublishSnapshot", WRITE)
         .grpc("quiver.QuiverAdmin/ListVersions", READ)
         .grpc("quiver.QuiverAdmin/Rollback", WRITE)

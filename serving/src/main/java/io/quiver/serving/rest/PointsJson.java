@@ -142,18 +142,21 @@ final class PointsJson {
     List<Point> out = new ArrayList<>(points.size());
     for (int i = 0; i < points.size(); i++) {
       String at = "points[" + i + "]";
-      JsonNode p = points.get(i);
-      if (!p.isObject()) {
-        throw new IllegalArgumentException(at + " must be an object; got " + abbreviate(p));
-      }
-      JsonNode vector = p.has("vector") ? p.get("vector") : p.get("vectors");
-      out.add(
-          new Point(
-              id(p.get("id"), at + ".id"),
-              vectors(vector, at + ".vector"),
-              payload(p.get("payload"), at + ".payload")));
+      out.add(point(points.get(i), at));
     }
     return out;
+  }
+
+  /** One point of a list: {@code {"id", "vector" (or "vectors"), "payload"}}. */
+  static Point point(JsonNode p, String at) {
+    if (!p.isObject()) {
+      throw new IllegalArgumentException(at + " must be an object; got " + abbreviate(p));
+    }
+    JsonNode vector = p.has("vector") ? p.get("vector") : p.get("vectors");
+    return new Point(
+        id(p.get("id"), at + ".id"),
+        vectors(vector, at + ".vector"),
+        payload(p.get("payload"), at + ".payload"));
   }
 
   private static List<Point> batch(JsonNode batch) {

@@ -24,7 +24,9 @@ import java.util.List;
  *       again; answers it.
  * </ul>
  *
- * On a single node the cut-over has happened when the call returns, whatever {@code wait} says.
+ * Versioned writes, also under {@code /quiver/}, are {@link VersionedPointsRestApi}'s.
+ *
+ * <p>On a single node the cut-over has happened when the call returns, whatever {@code wait} says.
  * Publishing and rolling back take as long as loading the snapshot needs, so they are not cut off
  * by the per-request timeout meant for queries.
  */

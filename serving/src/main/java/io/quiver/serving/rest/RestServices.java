@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * Every REST endpoint service over one collection service: Qdrant's collections, points, search and
- * snapshots APIs and Quiver's admin API. {@code QuiverNode} registers them all with one call.
+ * snapshots APIs, Quiver's admin API and its versioned writes. {@code QuiverNode} registers them
+ * all with one call.
  */
 public final class RestServices {
   private RestServices() {}
@@ -18,6 +19,7 @@ public final class RestServices {
         new PointsRestApi(collections, requests),
         new SearchRestApi(collections, requests),
         new SnapshotsRestApi(collections),
-        new QuiverAdminRestApi(collections));
+        new QuiverAdminRestApi(collections),
+        new VersionedPointsRestApi(collections, requests));
   }
 }
