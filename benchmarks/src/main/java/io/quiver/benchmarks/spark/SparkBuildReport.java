@@ -74,8 +74,9 @@ final class SparkBuildReport {
             s.warmupPoints()));
     sb.append(
         "| round | order | in-process (s) | in-process points/s | Spark (s) | Spark points/s |"
-            + " Spark / in-process | input alone (s) | ratio, input excluded |\n");
-    sb.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            + " Spark / in-process | input alone (s) | ratio, input excluded | CPU s: in-process,"
+            + " Spark tasks | CPU ratio |\n");
+    sb.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     double ratioSum = 0;
     double ratioExclSum = 0;
     for (SparkBuildBench.Round r : rounds) {
@@ -87,7 +88,7 @@ final class SparkBuildReport {
       ratioExclSum += ratioExcl;
       sb.append(
           f(
-              "| %d | %s | %.1f | %,.0f | %.1f | %,.0f | %.2f | %.1f | %.2f |%n",
+              "| %d | %s | %.1f | %,.0f | %.1f | %,.0f | %.2f | %.1f | %.2f | %.1f, %.1f | %.2f |%n",
               r.number(),
               r.sparkFirst() ? "Spark, in-process" : "in-process, Spark",
               in,
@@ -96,13 +97,19 @@ final class SparkBuildReport {
               n / sp,
               ratio,
               r.inputSeconds(),
-              ratioExcl));
+              ratioExcl,
+              r.inProcess().cpuSeconds(),
+              r.spark().taskCpuSeconds(),
+              r.inProcess().cpuSeconds() / r.spark().taskCpuSeconds()));
     }
     double ratio = ratioSum / rounds.size();
     sb.append(
         f(
             "%nSpark / in-process points/s: **%.2f**%s (target >= %.1f: %s); with the input's"
-                + " own time (the same DataFrame into the `noop` sink) taken off Spark's: %.2f.%n%n",
+                + " own time (the same DataFrame into the `noop` sink) taken off Spark's: %.2f."
+                + " CPU ratio: the in-process workers' CPU time over the CPU time of every Spark"
+                + " task (both stages; the driver's threads are not in it), which other load on"
+                + " the machine moves less than wall time.%n%n",
             ratio,
             rounds.size() > 1 ? " (mean of " + rounds.size() + " rounds)" : "",
             TARGET,
