@@ -14,7 +14,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,15 +57,25 @@ public final class SparkBuildBench {
     DEFAULTS.put("command", "");
   }
 
-  /** One measured pair of builds. */
+  /** One measured pair of builds, and what was observed around each. */
   record Round(
       int number,
       boolean sparkFirst,
       InProcessBuild.Result inProcess,
+      BuildObserver.Observed inProcessSeen,
       SparkBuild.Result spark,
-      PhaseProfile.Result inProcessProfile,
-      PhaseProfile.Result sparkProfile,
+      BuildObserver.Observed sparkSeen,
       double inputSeconds) {}
+
+  /** What every build of the run is asked to do. */
+  record Plan(
+      int points,
+      int shards,
+      int threads,
+      int partitions,
+      int profileMs,
+      VectorSimilarity similarity,
+      CollectionConfig config) {}
 
   /** Recall and checks of the last round's outputs. */
   record Quality(
@@ -137,45 +146,10 @@ public final class SparkBuildBench {
       if (warmup > 0) {
         warmUp(spark, data, warmup, config, shards, threads, partitions, similarity, work, log);
       }
+      Plan plan = new Plan(n, shards, threads, partitions, profileMs, similarity, config);
       for (int r = 1; r <= rounds; r++) {
         FileTrees.delete(work.resolve("round-" + (r - 1)));
-        Path dir = Files.createDirectories(work.resolve("round-" + r));
-        boolean sparkFirst = r % 2 == 0; // ABBA: drift in the machine's load cancels over pairs
-        InProcessBuild.Result in = null;
-        SparkBuild.Result sp = null;
-        PhaseProfile.Result inProfile = null;
-        PhaseProfile.Result spProfile = null;
-        for (int leg = 0; leg < 2; leg++) {
-          boolean sparkLeg = (leg == 0) == sparkFirst;
-          System.gc();
-          PhaseProfile profile =
-              profileMs == 0
-                  ? null
-                  : PhaseProfile.start(
-                      Duration.ofMillis(profileMs),
-                      sparkLeg ? SparkBuild.THREAD_PREFIX : InProcessBuild.THREAD_PREFIX);
-          if (sparkLeg) {
-            sp =
-                spark.write(
-                    n, partitions, shards, similarity.apiName(), dir.resolve("spark"), COLLECTION);
-            spProfile = profile == null ? null : profile.stop(work);
-            log.printf(
-                ">> round %d: Spark          %7.1f s  %,9.0f points/s%n",
-                r, sp.seconds(), n / sp.seconds());
-          } else {
-            in =
-                InProcessBuild.run(
-                    data.base(), n, config, shards, threads, dir.resolve("in-process"));
-            inProfile = profile == null ? null : profile.stop(work);
-            log.printf(
-                ">> round %d: in-process     %7.1f s  %,9.0f points/s%n",
-                r, in.seconds(), n / in.seconds());
-          }
-        }
-        logUnclassified(spProfile, log);
-        double input = spark.inputOnly(n, partitions);
-        log.printf(">> round %d: input alone    %7.1f s (noop sink)%n", r, input);
-        done.add(new Round(r, sparkFirst, in, sp, inProfile, spProfile, input));
+        done.add(round(r, plan, spark, data, work, log));
       }
       Round last = done.get(done.size() - 1);
       quality = quality(last, config, data, n, shards, k, work);
@@ -208,6 +182,60 @@ public final class SparkBuildBench {
       log.println(">> updated " + file);
     }
     return markdown;
+  }
+
+  /**
+   * One pair of builds into {@code work/round-<r>}, in-process first in odd rounds and Spark first
+   * in even ones (ABBA: a drift in the machine's load cancels over pairs), then the input alone.
+   */
+  private static Round round(
+      int r, Plan plan, SparkBuild spark, Dataset data, Path work, PrintStream log)
+      throws IOException, InterruptedException {
+    Path dir = Files.createDirectories(work.resolve("round-" + r));
+    boolean sparkFirst = r % 2 == 0;
+    InProcessBuild.Result in = null;
+    SparkBuild.Result sp = null;
+    BuildObserver.Observed inSeen = null;
+    BuildObserver.Observed spSeen = null;
+    int n = plan.points();
+    for (int leg = 0; leg < 2; leg++) {
+      boolean sparkLeg = (leg == 0) == sparkFirst;
+      System.gc();
+      BuildObserver observer =
+          BuildObserver.start(
+              plan.profileMs(), sparkLeg ? SparkBuild.THREAD_PREFIX : InProcessBuild.THREAD_PREFIX);
+      if (sparkLeg) {
+        sp =
+            spark.write(
+                n,
+                plan.partitions(),
+                plan.shards(),
+                plan.similarity().apiName(),
+                dir.resolve("spark"),
+                COLLECTION);
+        spSeen = observer.stop(work);
+        log.printf(
+            ">> round %d: Spark          %7.1f s  %,9.0f points/s%n",
+            r, sp.seconds(), n / sp.seconds());
+      } else {
+        in =
+            InProcessBuild.run(
+                data.base(),
+                n,
+                plan.config(),
+                plan.shards(),
+                plan.threads(),
+                dir.resolve("in-process"));
+        inSeen = observer.stop(work);
+        log.printf(
+            ">> round %d: in-process     %7.1f s  %,9.0f points/s%n",
+            r, in.seconds(), n / in.seconds());
+      }
+    }
+    logUnclassified(spSeen.profile(), log);
+    double input = spark.inputOnly(n, plan.partitions());
+    log.printf(">> round %d: input alone    %7.1f s (noop sink)%n", r, input);
+    return new Round(r, sparkFirst, in, inSeen, sp, spSeen, input);
   }
 
   /**

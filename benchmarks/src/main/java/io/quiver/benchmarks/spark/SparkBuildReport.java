@@ -115,6 +115,7 @@ final class SparkBuildReport {
             TARGET,
             ratio >= TARGET ? "met" : "missed",
             ratioExclSum / rounds.size()));
+    renderMachine(sb, s, rounds);
     sb.append(
         f(
             "Recall@%d at the default ef (ef = ef_construct = 100 in each of the %d segments,"
@@ -139,10 +140,92 @@ final class SparkBuildReport {
     sb.append("\n\n");
     SparkBuildBench.Round last = rounds.get(rounds.size() - 1);
     renderStages(sb, last);
-    if (last.sparkProfile() != null && last.inProcessProfile() != null) {
+    if (last.sparkSeen().profile() != null && last.inProcessSeen().profile() != null) {
       renderProfile(sb, s, last);
     }
     return sb.toString();
+  }
+
+  /**
+   * How much of the cores each build got, what else this JVM did, and what other processes took.
+   */
+  private static void renderMachine(
+      StringBuilder sb, Settings s, List<SparkBuildBench.Round> rounds) {
+    sb.append(
+        f(
+            "The machine during each build: the build threads' CPU (build cores = CPU / wall, at"
+                + " most %d); this JVM's other CPU, in Java threads (`ThreadMXBean`) and outside"
+                + " them (GC, JIT compiler, VM: the process's CPU from `/proc/self/stat` minus its"
+                + " Java threads'); and the cores kept busy by all other processes (`/proc/stat`"
+                + " minus this process), out of %d.%n%n",
+            s.threads(), Runtime.getRuntime().availableProcessors()));
+    sb.append(
+        "| round | build | wall (s) | build CPU (s) | build cores | other Java threads (s) |"
+            + " GC, JIT, VM (s) | other processes' cores |\n");
+    sb.append("|---:|---|---:|---:|---:|---:|---:|---:|\n");
+    for (SparkBuildBench.Round r : rounds) {
+      machineRow(
+          sb,
+          r.number(),
+          "in-process",
+          r.inProcess().seconds(),
+          r.inProcess().cpuSeconds(),
+          r.inProcessSeen(),
+          InProcessBuild.THREAD_PREFIX.replaceAll("-$", ""));
+      machineRow(
+          sb,
+          r.number(),
+          "Spark",
+          r.spark().seconds(),
+          r.spark().taskCpuSeconds(),
+          r.sparkSeen(),
+          SparkBuild.THREAD_PREFIX);
+    }
+    SparkBuildBench.Round last = rounds.get(rounds.size() - 1);
+    sb.append(
+        f(
+            "%nOther Java threads in round %d, by group: during Spark's build %s; during the"
+                + " in-process build %s.%n%n",
+            last.number(),
+            topGroups(last.sparkSeen(), SparkBuild.THREAD_PREFIX),
+            topGroups(last.inProcessSeen(), InProcessBuild.THREAD_PREFIX.replaceAll("-$", ""))));
+  }
+
+  private static void machineRow(
+      StringBuilder sb,
+      int round,
+      String build,
+      double wall,
+      double cpu,
+      BuildObserver.Observed seen,
+      String buildGroup) {
+    double otherJava = seen.otherJavaCpuSeconds(buildGroup);
+    double jvmOnly = seen.jvmCpuSeconds() - cpu - otherJava;
+    sb.append(
+        f(
+            "| %d | %s | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |%n",
+            round,
+            build,
+            wall,
+            cpu,
+            cpu / wall,
+            otherJava,
+            Math.max(0, jvmOnly),
+            seen.machine().otherCores()));
+  }
+
+  /** The five groups of Java threads (other than the build's) that used the most CPU. */
+  private static String topGroups(BuildObserver.Observed seen, String buildGroup) {
+    StringBuilder out = new StringBuilder();
+    seen.javaThreadCpu().entrySet().stream()
+        .filter(e -> !e.getKey().equals(buildGroup))
+        .sorted(java.util.Map.Entry.<String, Double>comparingByValue().reversed())
+        .limit(5)
+        .forEach(
+            e ->
+                out.append(out.length() == 0 ? "" : ", ")
+                    .append(f("`%s` %.1f s", e.getKey(), e.getValue())));
+    return out.length() == 0 ? "none" : out.toString();
   }
 
   private static void renderStages(StringBuilder sb, SparkBuildBench.Round r) {
@@ -183,8 +266,8 @@ final class SparkBuildReport {
   }
 
   private static void renderProfile(StringBuilder sb, Settings s, SparkBuildBench.Round r) {
-    PhaseProfile.Result in = r.inProcessProfile();
-    PhaseProfile.Result sp = r.sparkProfile();
+    PhaseProfile.Result in = r.inProcessSeen().profile();
+    PhaseProfile.Result sp = r.sparkSeen().profile();
     sb.append(f("### Where the build threads' time went (round %d)%n%n", r.number()));
     sb.append(
         f(
