@@ -143,10 +143,10 @@ public final class SparkBuildBench {
     String sparkVersion;
     try (SparkBuild spark = new SparkBuild(threads, work.resolve("spark-local"), data.base())) {
       sparkVersion = spark.version();
-      if (warmup > 0) {
-        warmUp(spark, data, warmup, config, shards, threads, partitions, similarity, work, log);
-      }
       Plan plan = new Plan(n, shards, threads, partitions, profileMs, similarity, config);
+      if (warmup > 0) {
+        warmUp(spark, data, warmup, plan, work, log);
+      }
       for (int r = 1; r <= rounds; r++) {
         FileTrees.delete(work.resolve("round-" + (r - 1)));
         done.add(round(r, plan, spark, data, work, log));
@@ -243,22 +243,25 @@ public final class SparkBuildBench {
    * not pay for class loading, JIT compilation and Spark's first job.
    */
   private static void warmUp(
-      SparkBuild spark,
-      Dataset data,
-      int points,
-      CollectionConfig config,
-      int shards,
-      int threads,
-      int partitions,
-      VectorSimilarity similarity,
-      Path work,
-      PrintStream log)
+      SparkBuild spark, Dataset data, int points, Plan plan, Path work, PrintStream log)
       throws IOException, InterruptedException {
     long start = System.nanoTime();
     Path dir = work.resolve("round-0");
-    InProcessBuild.run(data.base(), points, config, shards, threads, dir.resolve("in-process"));
-    spark.write(points, partitions, shards, similarity.apiName(), dir.resolve("spark"), COLLECTION);
-    spark.inputOnly(points, partitions);
+    InProcessBuild.run(
+        data.base(),
+        points,
+        plan.config(),
+        plan.shards(),
+        plan.threads(),
+        dir.resolve("in-process"));
+    spark.write(
+        points,
+        plan.partitions(),
+        plan.shards(),
+        plan.similarity().apiName(),
+        dir.resolve("spark"),
+        COLLECTION);
+    spark.inputOnly(points, plan.partitions());
     log.printf(
         ">> warm-up on %,d points done in %.1f s%n", points, (System.nanoTime() - start) / 1e9);
   }
