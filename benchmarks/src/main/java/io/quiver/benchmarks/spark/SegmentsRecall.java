@@ -54,7 +54,7 @@ final class SegmentsRecall {
       throws IOException {
     Path dir = scratch.resolve("shard");
     FileTrees.delete(dir);
-    LocalShard.restore(dir, segmentDirs, 0, List.of());
+    LocalShard.restore(dir, segmentDirs, List.of(), 0, List.of());
     int[][] results = new int[data.queries().length][];
     try (LocalShard shard = LocalShard.open(dir, config, false)) {
       for (int q = 0; q < results.length; q++) {
