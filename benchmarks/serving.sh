@@ -11,13 +11,14 @@
 #          requests in flight) --k 10 --duration-ms 10000
 #          --warmup-ms 3000 --rates 0.25,0.5,0.75 (fractions of the closed-loop QPS) --queries 1000
 #          --seed 42 --work-dir DIR
+# BENCH_JVM_OPTS adds JVM options to the benchmark's JVM (a JFR recording, a system property).
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(dirname "$HERE")"
 JDK17="${JDK17_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
 HEAP="${BENCH_HEAP:-4g}"
-JVM_FLAGS=(-Xmx"$HEAP" -XX:+UseG1GC --add-modules jdk.incubator.vector)
+JVM_FLAGS=(-Xmx"$HEAP" -XX:+UseG1GC --add-modules jdk.incubator.vector ${BENCH_JVM_OPTS:-})
 
 COMMAND="benchmarks/serving.sh${*:+ $*}"
 skip_build=0
