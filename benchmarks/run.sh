@@ -73,10 +73,11 @@ done
 
 cd "$ROOT"
 if ((skip_build == 0)); then
-  echo ">> building quiver-engine with JDK 17" >&2
-  JAVA_HOME="$JDK17" mvn -q install -DskipTests -pl engine -am
-  echo ">> building quiver-benchmarks with JDK 25 (-Ppeers)" >&2
-  JAVA_HOME="$JDK25" mvn -q -pl benchmarks -Ppeers package -DskipTests
+  # One reactor build on JDK 25: every module compiles with --release 17 (so the same classes run
+  # on JDK 17), the peers profile (Lucene 10, release 21) switches on by the JDK, and nothing is
+  # installed into ~/.m2, where a stale snapshot would shadow the modules for other builds.
+  echo ">> building quiver-benchmarks and the modules it needs with JDK 25 (-Ppeers)" >&2
+  JAVA_HOME="$JDK25" mvn -q -pl benchmarks -am -Ppeers package -DskipTests
 fi
 if [[ ! -f benchmarks/target/classpath.txt ]]; then
   echo "error: benchmarks/target/classpath.txt missing; run without --skip-build" >&2
