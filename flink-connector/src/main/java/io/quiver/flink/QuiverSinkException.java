@@ -1,6 +1,5 @@
 package io.quiver.flink;
 
-import io.grpc.Status;
 import java.io.IOException;
 
 /**
@@ -12,15 +11,18 @@ public final class QuiverSinkException extends IOException {
 
   private static final long serialVersionUID = 1L;
 
-  private final Status.Code code;
+  private final String status;
 
-  QuiverSinkException(String message, Status.Code code, Throwable cause) {
+  QuiverSinkException(String message, String status, Throwable cause) {
     super(message, cause);
-    this.code = code;
+    this.status = status;
   }
 
-  /** The gRPC status of the last attempt. */
-  public Status.Code code() {
-    return code;
+  /**
+   * The gRPC status code of the last attempt, by name ({@code "INVALID_ARGUMENT"}); a name, not
+   * grpc-java's type, which the shaded jar relocates.
+   */
+  public String status() {
+    return status;
   }
 }

@@ -263,7 +263,7 @@ final class QuiverSinkWriter<IN> implements SinkWriter<IN> {
               + ": "
               + text(status)
               + hint(status.getCode()),
-          status.getCode(),
+          status.getCode().name(),
           t);
     }
     int retry = request.attempts;
@@ -284,7 +284,7 @@ final class QuiverSinkWriter<IN> implements SinkWriter<IN> {
               + address
               + ": "
               + text(status),
-          status.getCode(),
+          status.getCode().name(),
           t);
     }
     nodes.failed(request.node);

@@ -90,8 +90,12 @@ final class FlakyProxy implements AutoCloseable {
   }
 
   @Override
-  public void close() throws InterruptedException {
-    server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-    channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+  public void close() {
+    try {
+      server.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+      channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
