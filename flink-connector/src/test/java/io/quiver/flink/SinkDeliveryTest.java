@@ -63,6 +63,7 @@ class SinkDeliveryTest {
   void theCollectionEndsAsTheStreamSaysWithOutOfOrderVersionsAndTwoWriters() throws Exception {
     assertTrue(STREAM.deletesFollowedByStaleUpserts() > 0, "the stream tests resurrection");
     node.createCollection("plain", ChangeStream.DIM);
+    FailingMap.reset(Failure.NONE);
     run("plain", DeliveryGuarantee.AT_LEAST_ONCE, Failure.NONE);
     List<String> wrong = compare("plain", 0);
     assertEquals(List.of(), wrong);
