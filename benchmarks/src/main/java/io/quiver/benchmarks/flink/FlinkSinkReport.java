@@ -1,0 +1,119 @@
+package io.quiver.benchmarks.flink;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** The markdown section of {@link FlinkSinkBench}. */
+final class FlinkSinkReport {
+
+  static final String HEADING = "## Flink sink (issue 7)";
+
+  private FlinkSinkReport() {}
+
+  static String render(
+      FlinkSinkBench.Options o,
+      List<FlinkSinkBench.Run> runs,
+      List<FreshnessRun.Result> fresh,
+      String loadStart,
+      String loadEnd) {
+    StringBuilder sb = new StringBuilder(HEADING).append("\n\n");
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "`%s` — %s, JDK %s, %d cores, load average (1, 5, 15 min) %s at the start and %s at"
+                + " the end. One node and the writers in one JVM on loopback; a fresh collection"
+                + " per run (HNSW m 16, ef_construct 100; Euclid for 128-d, Cosine for 768-d);"
+                + " seeded Gaussian-mixture vectors (seed %d), no payload, version 1.%n%n",
+            o.command(),
+            java.time.LocalDate.now(),
+            System.getProperty("java.version"),
+            Runtime.getRuntime().availableProcessors(),
+            loadStart,
+            loadEnd,
+            o.seed()));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "**Throughput.** *sink*: a Flink job on a local MiniCluster, `fromSequence` chained to"
+                + " `QuiverSink` at parallelism %d, AT_LEAST_ONCE (requests with wait=true),"
+                + " checkpoints every %d ms, the sink's defaults (batch %d, linger 20 ms, %d requests"
+                + " in flight per subtask). *plain gRPC*: the generated `QuiverPointsGrpc` async"
+                + " stub, the same requests (batch %d, wait=true), %d sender threads with %d in"
+                + " flight each. Each timed from its first point to the node's count reaching n;"
+                + " the order alternates per round (sink first in even rounds).%n%n",
+            o.parallelism(),
+            o.checkpointMs(),
+            o.batch(),
+            o.inFlight(),
+            o.batch(),
+            o.parallelism(),
+            o.inFlight()));
+    sb.append("| data | round | client | s | points/s | sink `execute()` s |\n");
+    sb.append("|---|---:|---|---:|---:|---:|\n");
+    for (FlinkSinkBench.Run r : runs) {
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %d | %s | %.2f | %.0f | %s |%n",
+              r.size(),
+              r.round(),
+              r.client(),
+              r.seconds(),
+              r.pointsPerSecond(),
+              Double.isNaN(r.executeSeconds())
+                  ? ""
+                  : String.format(Locale.ROOT, "%.2f", r.executeSeconds())));
+    }
+    sb.append("\n| data | sink points/s | plain points/s | sink / plain (target >= 0.9) |\n");
+    sb.append("|---|---:|---:|---:|\n");
+    Map<String, double[]> totals =
+        new LinkedHashMap<>(); // sink points, sink s, plain points, plain s
+    for (FlinkSinkBench.Run r : runs) {
+      double[] t = totals.computeIfAbsent(r.size().toString(), k -> new double[4]);
+      int at = r.client().equals("sink") ? 0 : 2;
+      t[at] += r.size().points();
+      t[at + 1] += r.seconds();
+    }
+    for (Map.Entry<String, double[]> e : totals.entrySet()) {
+      double[] t = e.getValue();
+      double sink = t[0] / t[1];
+      double plain = t[2] / t[3];
+      sb.append(
+          String.format(
+              Locale.ROOT, "| %s | %.0f | %.0f | %.2f |%n", e.getKey(), sink, plain, sink / plain));
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%n(points/s over all rounds: total points / total time.)%n%n**Freshness.** Measured"
+                + " with the plain gRPC client's acknowledgement, not the sink's: the sink exposes"
+                + " no per-request acknowledgement hook. Requests of %d points open loop at %.0f"
+                + " points/s into an empty collection; one seeded point per request; from the"
+                + " request's ack, a prober (2 threads) searches the node's collection service"
+                + " in-process (k = 10, the point's own vector) until the point is returned; the"
+                + " time includes that search. wait=true is what the sink sends under"
+                + " AT_LEAST_ONCE, wait=false under NONE.%n%n",
+            o.batch(),
+            o.freshRate()));
+    sb.append("| dim | wait | samples | p50 ms | p99 ms (target <= 50) | max ms |\n");
+    sb.append("|---:|---|---:|---:|---:|---:|\n");
+    List<String> rows = new ArrayList<>();
+    for (FreshnessRun.Result f : fresh) {
+      rows.add(
+          String.format(
+              Locale.ROOT,
+              "| %d | %s | %d | %.2f | %.2f | %.2f |",
+              f.dim(),
+              f.durable(),
+              f.samples(),
+              f.p50Ms(),
+              f.p99Ms(),
+              f.maxMs()));
+    }
+    sb.append(String.join("\n", rows)).append('\n');
+    return sb.toString();
+  }
+}
