@@ -12,6 +12,12 @@ import org.apache.flink.types.RowKind;
  * written by a {@link QuiverSink} of rows. Declaring upsert mode makes the planner drop
  * UPDATE_BEFORE rows before the sink, and, where the sink's parallelism differs from its input's,
  * shuffle the rows by primary key, so that each id's changes reach one writer in order.
+ *
+ * <p>What it guarantees is {@link QuiverSink}'s, with the versions {@link RowDataConverter} gives:
+ * with a version column, AT_LEAST_ONCE has the effect of exactly once (a replayed write is stale on
+ * the node); without one, versions come from each writer's clock, so a replay after a restore is
+ * applied again, in order, and the collection ends as the changelog's final state once the replay
+ * has caught up (at least once, as Flink's other upsert sinks).
  */
 final class QuiverDynamicTableSink implements DynamicTableSink {
 
