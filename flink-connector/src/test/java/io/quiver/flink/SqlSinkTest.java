@@ -6,16 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quiver.engine.point.PointRecord;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.table.api.EnvironmentSettings;
 import org.apache.flink.table.api.Schema;
@@ -28,6 +36,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * SQL jobs on an upsert changelog against a real node: the collection ends as a plain model of the
@@ -137,13 +147,20 @@ class SqlSinkTest {
   /** Writes {@code rows} of a changelog into {@code collection} through a quiver table. */
   private void write(List<Row> rows, String collection, boolean versionColumn) throws Exception {
     StreamExecutionEnvironment env = env();
+    write(env, env.fromData(rows, Changelog.type()).name("changelog"), collection, versionColumn);
+  }
+
+  private void write(
+      StreamExecutionEnvironment env,
+      DataStream<Row> changes,
+      String collection,
+      boolean versionColumn)
+      throws Exception {
     StreamTableEnvironment tables = tables(env);
     tables.createTemporaryView(
         "changes",
         tables.fromChangelogStream(
-            env.fromData(rows, Changelog.type()).name("changelog"),
-            Schema.newBuilder().primaryKey("id").build(),
-            ChangelogMode.all()));
+            changes, Schema.newBuilder().primaryKey("id").build(), ChangelogMode.all()));
     tables.executeSql(
         "CREATE TABLE points (id BIGINT, embedding ARRAY<FLOAT>, tag STRING, v BIGINT,"
             + " PRIMARY KEY (id) NOT ENFORCED)"
@@ -200,6 +217,53 @@ class SqlSinkTest {
     Changelog changelog = new Changelog(SEED);
     write(changelog.rows, "sql_derived", false);
     assertModel(changelog, "sql_derived", false);
+  }
+
+  private static final Changelog RESTARTED = new Changelog(SEED + 1);
+
+  /**
+   * The job fails once in a map before the table, after some checkpoints, and restarts from the
+   * last one: the source replays the changes after it. With a version column the replayed writes
+   * are stale; with derived versions they are applied again, in order. Either way the collection
+   * ends as the model.
+   */
+  @ParameterizedTest(name = "version column {0}")
+  @ValueSource(booleans = {true, false})
+  void aJobThatFailsOnceAndRestartsEndsAsTheModel(boolean versionColumn) throws Exception {
+    String collection = "sql_restart_" + versionColumn;
+    node.createCollection(collection, 4);
+    FailOnce.failed.set(false);
+    Configuration conf = new Configuration();
+    conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, Duration.ofMillis(50));
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, 1);
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ZERO);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setParallelism(1);
+    // A checkpoint lets the next 500 positions out, so the failure comes after a few.
+    DataGeneratorSource<Long> positions =
+        new DataGeneratorSource<>(
+            i -> i, RESTARTED.rows.size(), RateLimiterStrategy.perCheckpoint(500), Types.LONG);
+    DataStream<Row> changes =
+        env.fromSource(positions, WatermarkStrategy.noWatermarks(), "positions")
+            .map(new FailOnce())
+            .returns(Changelog.type());
+    write(env, changes, collection, versionColumn);
+    assertTrue(FailOnce.failed.get(), "the injected failure happened");
+    assertModel(RESTARTED, collection, versionColumn);
+  }
+
+  /** Position to changelog row; throws once, past the middle of the changelog. */
+  static final class FailOnce implements MapFunction<Long, Row> {
+    static final AtomicBoolean failed = new AtomicBoolean();
+
+    @Override
+    public Row map(Long position) {
+      if (position == RESTARTED.rows.size() / 2 && failed.compareAndSet(false, true)) {
+        throw new IllegalStateException("injected failure at position " + position);
+      }
+      return RESTARTED.rows.get(position.intValue());
+    }
   }
 
   @Test
