@@ -67,7 +67,7 @@ final class RowDataConverter implements SerializableFunction<RowData, QuiverReco
   public QuiverRecord apply(RowData row) {
     RowKind kind = row.getRowKind();
     if (kind == RowKind.UPDATE_BEFORE) {
-      // The sink declares upsert mode, so the planner drops UPDATE_BEFORE before it.
+      // The sink's changelog mode leaves UPDATE_BEFORE out, so the planner drops them before it.
       throw new IllegalStateException(
           "quiver table: an UPDATE_BEFORE row reached the sink, which takes an upsert changelog;"
               + " the planner should have dropped it");
