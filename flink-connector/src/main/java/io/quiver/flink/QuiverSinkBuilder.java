@@ -32,14 +32,14 @@ import org.apache.flink.util.function.SerializableFunction;
  */
 public final class QuiverSinkBuilder<IN> {
 
-  static final int DEFAULT_MAX_BATCH_SIZE = 256;
-  static final long DEFAULT_MAX_BATCH_BYTES = 8L << 20;
-  static final Duration DEFAULT_LINGER = Duration.ofMillis(20);
-  static final int DEFAULT_MAX_IN_FLIGHT = 4;
-  static final int DEFAULT_MAX_RETRIES = 10;
-  static final Duration DEFAULT_BACKOFF = Duration.ofMillis(100);
-  static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
-  static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
+  public static final int DEFAULT_MAX_BATCH_SIZE = 256;
+  public static final long DEFAULT_MAX_BATCH_BYTES = 8L << 20;
+  public static final Duration DEFAULT_LINGER = Duration.ofMillis(20);
+  public static final int DEFAULT_MAX_IN_FLIGHT = 4;
+  public static final int DEFAULT_MAX_RETRIES = 10;
+  public static final Duration DEFAULT_BACKOFF = Duration.ofMillis(100);
+  public static final Duration DEFAULT_MAX_BACKOFF = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(30);
 
   private final List<NodeAddress> addresses = new ArrayList<>();
   private String collection;

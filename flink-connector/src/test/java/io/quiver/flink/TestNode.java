@@ -62,6 +62,13 @@ final class TestNode implements AutoCloseable {
             CollectionSettings.DEFAULT);
   }
 
+  /** Creates a collection from its JSON config ({@code {"vectors": ...}}). */
+  void createCollection(String name, String configJson) throws IOException {
+    node.collections()
+        .createCollection(
+            name, CollectionConfig.fromJson(JSON.readTree(configJson)), CollectionSettings.DEFAULT);
+  }
+
   /** The live points among ids {@code [0, n)}, with payloads and vectors. */
   Map<Long, PointRecord> points(String collection, int n) {
     List<PointId> ids = new ArrayList<>(n);

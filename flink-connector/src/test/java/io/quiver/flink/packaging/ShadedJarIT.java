@@ -43,6 +43,22 @@ class ShadedJarIT {
   }
 
   @Test
+  void flinkFindsTheTableFactoryAndNoTableClassIsBundled() throws IOException {
+    try (JarFile jar = jar()) {
+      ZipEntry factories =
+          jar.getEntry("META-INF/services/org.apache.flink.table.factories.Factory");
+      assertTrue(factories != null, "the table factory's service file");
+      try (InputStream in = jar.getInputStream(factories)) {
+        String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals("io.quiver.flink.table.QuiverDynamicTableSinkFactory", text.trim());
+      }
+      assertTrue(
+          jar.stream().noneMatch(e -> e.getName().startsWith("org/apache/flink/table/")),
+          "Flink's table classes are provided, not bundled");
+    }
+  }
+
+  @Test
   void grpcFindsItsRelocatedTransportAndNativeLibraries() throws IOException {
     try (JarFile jar = jar()) {
       ZipEntry providers =
