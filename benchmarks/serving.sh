@@ -20,46 +20,6 @@ JDK17="${JDK17_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
 HEAP="${BENCH_HEAP:-4g}"
 JVM_FLAGS=(-Xmx"$HEAP" -XX:+UseG1GC --add-modules jdk.incubator.vector ${BENCH_JVM_OPTS:-})
 
-COMMAND="benchmarks/serving.sh${*:+ $*}"
-skip_build=0
-quick=0
-results_md=benchmarks/RESULTS.md
-args=()
-while (($#)); do
-  case "$1" in
-    --skip-build) skip_build=1 ;;
-    --quick)
-      quick=1
-      args+=(--quick)
-      ;;
-    --no-results) results_md="" ;;
-    --results)
-      results_md="$2"
-      quick=0
-      shift
-      ;;
-    -h | --help)
-      awk 'NR > 1 && !/^#/ { exit } NR > 1' "$0" | sed 's/^# \{0,1\}//'
-      exit 0
-      ;;
-    *) args+=("$1") ;;
-  esac
-  shift
-done
-if ((quick)); then
-  results_md=""
-fi
-
-cd "$ROOT"
-if ((skip_build == 0)); then
-  echo ">> building the reactor up to quiver-benchmarks with JDK 17" >&2
-  JAVA_HOME="$JDK17" mvn -q -pl benchmarks -am package -DskipTests
-fi
-CP="benchmarks/target/classes:engine/target/classes:cluster/target/classes:client/target/classes"
-CP="$CP:serving/target/classes:$(cat benchmarks/target/classpath.txt)"
-results_args=()
-if [[ -n "$results_md" ]]; then
-  results_args=(--results-md "$results_md")
-fi
-"$JDK17/bin/java" "${JVM_FLAGS[@]}" -cp "$CP" io.quiver.benchmarks.serving.ServingBench \
-  --command "$COMMAND" "${results_args[@]}" "${args[@]}"
+# shellcheck source=node-bench.sh
+source "$HERE/node-bench.sh"
+run_node_bench serving.sh io.quiver.benchmarks.serving.ServingBench "$@"
