@@ -13,9 +13,9 @@ enum BuildPhase {
   GRAPH("HNSW graph build", "io.quiver.engine.hnsw."),
   UPLOAD(
       "upload to the version folder + sha256, local clean-up (connector)",
-      "io.quiver.spark.store.SegmentStager",
-      "io.quiver.spark.store.HadoopFiles",
-      "io.quiver.spark.store.ShardedBuild.close"),
+      "io.quiver.engine.snapshot.store.SegmentStager",
+      "io.quiver.engine.snapshot.store.HadoopFiles",
+      "io.quiver.engine.snapshot.store.ShardedBuild.close"),
   FILES(
       "segment files: vectors, ids, payloads, graph file", // the graph's own build is GRAPH
       "io.quiver.engine.segment.SegmentBuilder.finish"),

@@ -17,7 +17,7 @@ class BuildPhaseTest {
                 "io.quiver.engine.vector.PanamaVectorOps.squareDistance",
                 "io.quiver.engine.hnsw.HnswGraphBuilder.addNode",
                 "io.quiver.engine.segment.SegmentBuilder.finish",
-                "io.quiver.spark.store.ShardedBuild.finish",
+                "io.quiver.engine.snapshot.store.ShardedBuild.finish",
                 "io.quiver.spark.write.SegmentDataWriter.commit")));
   }
 
@@ -48,8 +48,8 @@ class BuildPhaseTest {
         BuildPhase.of(
             List.of(
                 "sun.security.provider.SHA2.implCompress0",
-                "io.quiver.spark.store.HadoopFiles.upload",
-                "io.quiver.spark.store.SegmentStager.stage")));
+                "io.quiver.engine.snapshot.store.HadoopFiles.upload",
+                "io.quiver.engine.snapshot.store.SegmentStager.stage")));
     assertEquals(
         BuildPhase.POINTS,
         BuildPhase.of(

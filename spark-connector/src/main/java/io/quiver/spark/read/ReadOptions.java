@@ -8,7 +8,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quiver.engine.filter.Filter;
 import io.quiver.engine.filter.FilterParser;
-import io.quiver.spark.store.CollectionLayout;
+import io.quiver.engine.snapshot.store.CollectionLayout;
 import java.io.Serializable;
 import java.util.List;
 import java.util.Map;

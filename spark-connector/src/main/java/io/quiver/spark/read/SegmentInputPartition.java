@@ -1,6 +1,6 @@
 package io.quiver.spark.read;
 
-import io.quiver.spark.store.StagedSegment;
+import io.quiver.engine.snapshot.store.StagedSegment;
 import java.util.List;
 import org.apache.spark.sql.connector.read.InputPartition;
 

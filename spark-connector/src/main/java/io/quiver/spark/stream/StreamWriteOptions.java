@@ -5,7 +5,7 @@ import static io.quiver.spark.OptionParsing.integer;
 import static io.quiver.spark.OptionParsing.required;
 import static io.quiver.spark.OptionParsing.text;
 
-import io.quiver.spark.publish.NodePublisher;
+import io.quiver.engine.snapshot.store.NodePublisher;
 import io.quiver.spark.write.RowColumns;
 import java.io.Serializable;
 import java.net.URI;

@@ -2,10 +2,10 @@ package io.quiver.spark.write;
 
 import io.quiver.engine.collection.CollectionConfig;
 import io.quiver.engine.snapshot.SnapshotManifest;
-import io.quiver.spark.publish.NodePublisher;
-import io.quiver.spark.store.HadoopFiles;
-import io.quiver.spark.store.StagedSegment;
-import io.quiver.spark.store.VersionCommit;
+import io.quiver.engine.snapshot.store.HadoopFiles;
+import io.quiver.engine.snapshot.store.NodePublisher;
+import io.quiver.engine.snapshot.store.StagedSegment;
+import io.quiver.engine.snapshot.store.VersionCommit;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;

@@ -2,9 +2,9 @@ package io.quiver.spark.write;
 
 import io.quiver.engine.snapshot.ManifestCodec;
 import io.quiver.engine.snapshot.SnapshotManifest;
+import io.quiver.engine.snapshot.store.CollectionLayout;
+import io.quiver.engine.snapshot.store.HadoopFiles;
 import io.quiver.spark.HadoopConf;
-import io.quiver.spark.store.CollectionLayout;
-import io.quiver.spark.store.HadoopFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.OptionalLong;

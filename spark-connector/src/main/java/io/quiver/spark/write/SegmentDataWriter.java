@@ -1,10 +1,10 @@
 package io.quiver.spark.write;
 
 import io.quiver.engine.point.ShardRouter;
-import io.quiver.spark.store.HadoopFiles;
-import io.quiver.spark.store.SegmentStager;
-import io.quiver.spark.store.ShardedBuild;
-import io.quiver.spark.store.StagedSegment;
+import io.quiver.engine.snapshot.store.HadoopFiles;
+import io.quiver.engine.snapshot.store.SegmentStager;
+import io.quiver.engine.snapshot.store.ShardedBuild;
+import io.quiver.engine.snapshot.store.StagedSegment;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;

@@ -2,8 +2,8 @@ package io.quiver.spark.write;
 
 import io.quiver.engine.segment.SegmentId;
 import io.quiver.engine.snapshot.FileDigests;
+import io.quiver.engine.snapshot.store.CollectionLayout;
 import io.quiver.spark.HadoopConf;
-import io.quiver.spark.store.CollectionLayout;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;

@@ -7,7 +7,7 @@ import static io.quiver.spark.OptionParsing.pairs;
 import static io.quiver.spark.OptionParsing.required;
 import static io.quiver.spark.OptionParsing.text;
 
-import io.quiver.spark.store.CollectionLayout;
+import io.quiver.engine.snapshot.store.CollectionLayout;
 import java.io.Serializable;
 import java.util.Collections;
 import java.util.LinkedHashMap;

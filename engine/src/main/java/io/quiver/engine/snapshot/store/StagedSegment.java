@@ -1,4 +1,4 @@
-package io.quiver.spark.store;
+package io.quiver.engine.snapshot.store;
 
 import io.quiver.engine.snapshot.FileEntry;
 import io.quiver.engine.snapshot.SegmentEntry;

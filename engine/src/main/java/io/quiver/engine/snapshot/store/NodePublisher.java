@@ -1,4 +1,4 @@
-package io.quiver.spark.publish;
+package io.quiver.engine.snapshot.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,10 +13,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /**
- * Asks a serving node to load a version the driver just committed, over Quiver's admin REST API
- * ({@code POST /quiver/collections/{name}/publish}, which waits for the cut-over), then reads the
- * point count the node serves. REST rather than gRPC keeps protobuf and grpc-java off the Spark
- * classpath, where Spark's own copies live.
+ * Asks a serving node to load a version a build just committed (Spark's driver, Flink's global
+ * committer), over Quiver's admin REST API ({@code POST /quiver/collections/{name}/publish}, which
+ * waits for the cut-over), then reads the point count the node serves. REST rather than gRPC keeps
+ * protobuf and grpc-java off the Spark classpath, where Spark's own copies live.
  */
 public final class NodePublisher {
 
@@ -46,13 +46,19 @@ public final class NodePublisher {
             .build();
   }
 
-  /**
-   * A node's REST address from option {@code publish} ({@code http://host:6333}, {@code host:6333}
-   * or {@code https://...}), without a trailing slash.
-   *
-   * @throws IllegalArgumentException naming the option and the value when it is no such address
-   */
+  /** As {@link #parse(String, String)}, for the Spark connector's option {@code publish}. */
   public static URI parse(String node) {
+    return parse(node, "option 'publish'");
+  }
+
+  /**
+   * A node's REST address ({@code http://host:6333}, {@code host:6333} or {@code https://...}),
+   * without a trailing slash.
+   *
+   * @param field how errors name where the address came from, e.g. {@code option 'publish'}
+   * @throws IllegalArgumentException naming the field and the value when it is no such address
+   */
+  public static URI parse(String node, String field) {
     String s = node.endsWith("/") ? node.substring(0, node.length() - 1) : node;
     if (!s.contains("://")) {
       s = "http://" + s;
@@ -61,14 +67,12 @@ public final class NodePublisher {
     try {
       uri = URI.create(s);
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("option 'publish': '" + node + "' is not an address", e);
+      throw new IllegalArgumentException(field + ": '" + node + "' is not an address", e);
     }
     if (uri.getHost() == null
         || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))) {
       throw new IllegalArgumentException(
-          "option 'publish': expected a node's REST address such as http://host:6333; got '"
-              + node
-              + "'");
+          field + ": expected a node's REST address such as http://host:6333; got '" + node + "'");
     }
     return uri;
   }

@@ -1,4 +1,4 @@
-package io.quiver.spark.store;
+package io.quiver.engine.snapshot.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package io.quiver.spark.store;
+package io.quiver.engine.snapshot.store;
 
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.segment.DeletedPoints;

@@ -1,4 +1,4 @@
-package io.quiver.spark.store;
+package io.quiver.engine.snapshot.store;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.engine.snapshot.InvalidSnapshotException;
