@@ -48,6 +48,11 @@ final class TestNode implements AutoCloseable {
     return "127.0.0.1:" + node.grpcPort();
   }
 
+  /** {@code http://127.0.0.1:<rest port>}. */
+  String restAddress() {
+    return "http://127.0.0.1:" + node.httpPort();
+  }
+
   int grpcPort() {
     return node.grpcPort();
   }
