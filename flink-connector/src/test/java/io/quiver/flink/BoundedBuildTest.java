@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
+import org.apache.flink.api.common.RuntimeExecutionMode;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -94,17 +95,41 @@ class BoundedBuildTest {
   void aChangeStreamBuildsExactlyItsFinalState(Failure failure) throws Exception {
     assertTrue(STREAM.deletesFollowedByStaleUpserts() > 0, "the stream tests resurrection");
     String collection = "changes_" + failure.name().toLowerCase();
-    QuiverBuildSink<Long> sink =
-        QuiverBuildSink.<Long>builder()
-            .setPath(root.toUri().toString())
-            .setCollection(collection)
-            .setConfig("{\"vectors\": {\"size\": 4, \"distance\": \"Euclid\"}}")
-            .setShards(3)
-            .setRecordConverter(STREAM::record)
-            .build();
+    QuiverBuildSink<Long> sink = changeStreamSink(collection);
     run(sink, STREAM.size(), 1_000, failure);
     assertEquals(failure != Failure.NONE, FailOnce.failed.get(), "the injected failure happened");
+    assertBuiltTheStreamsFinalState(collection, sink);
+  }
 
+  /** In BATCH execution (no checkpoints, nothing spilled remotely) the version is the same. */
+  @org.junit.jupiter.api.Test
+  void batchExecutionBuildsTheSameState() throws Exception {
+    QuiverBuildSink<Long> sink = changeStreamSink("changes_batch");
+    Configuration conf = new Configuration();
+    conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    env.setRuntimeMode(RuntimeExecutionMode.BATCH);
+    env.fromSequence(0, STREAM.size() - 1).setParallelism(1).sinkTo(sink).setParallelism(2);
+    env.execute("quiver bounded build, batch");
+    assertBuiltTheStreamsFinalState("changes_batch", sink);
+  }
+
+  private static QuiverBuildSink<Long> changeStreamSink(String collection) {
+    return QuiverBuildSink.<Long>builder()
+        .setPath(root.toUri().toString())
+        .setCollection(collection)
+        .setConfig("{\"vectors\": {\"size\": 4, \"distance\": \"Euclid\"}}")
+        .setShards(3)
+        .setRecordConverter(STREAM::record)
+        .build();
+  }
+
+  /**
+   * The version holds exactly the stream's final state (every id its newest write, deleted ids
+   * absent), and its folder nothing but the files its manifest lists.
+   */
+  private static void assertBuiltTheStreamsFinalState(String collection, QuiverBuildSink<Long> sink)
+      throws Exception {
     SnapshotManifest manifest = manifest(collection, sink.version());
     assertEquals(sink.buildId(), manifest.jobId());
     assertEquals(3, manifest.shards().size());
