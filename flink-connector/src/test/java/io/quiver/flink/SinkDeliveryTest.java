@@ -47,7 +47,8 @@ class SinkDeliveryTest {
               .setNumberSlotsPerTaskManager(2)
               .build());
 
-  private static final ChangeStream STREAM = new ChangeStream(1_000, 12);
+  /** The scale: 120,000 writes, of them over 100,000 upserts and 10,000 deletes. */
+  private static final ChangeStream STREAM = new ChangeStream(10_000, 12);
 
   /** The failure comes after every early id's last regular write. */
   private static final long FAIL_AFTER = STREAM.earlyIdsDoneBy() + STREAM.ids / 2;
@@ -62,6 +63,11 @@ class SinkDeliveryTest {
   @Test
   void theCollectionEndsAsTheStreamSaysWithOutOfOrderVersionsAndTwoWriters() throws Exception {
     assertTrue(STREAM.deletesFollowedByStaleUpserts() > 0, "the stream tests resurrection");
+    long deletes = 0;
+    for (long s = 0; s < STREAM.size(); s++) {
+      deletes += STREAM.isDelete(s) ? 1 : 0;
+    }
+    assertTrue(deletes >= 10_000 && STREAM.size() - deletes >= 100_000, deletes + " deletes");
     node.createCollection("plain", ChangeStream.DIM);
     FailingMap.reset(Failure.NONE);
     run("plain", DeliveryGuarantee.AT_LEAST_ONCE, Failure.NONE);
@@ -121,10 +127,10 @@ class SinkDeliveryTest {
       conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ZERO);
     }
     StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-    // One source subtask, so that positions come in order; a checkpoint lets the next 1,000 out.
+    // One source subtask, so that positions come in order; a checkpoint lets the next 5,000 out.
     DataGeneratorSource<Long> source =
         new DataGeneratorSource<>(
-            s -> s, STREAM.size(), RateLimiterStrategy.perCheckpoint(1_000), Types.LONG);
+            s -> s, STREAM.size(), RateLimiterStrategy.perCheckpoint(5_000), Types.LONG);
     QuiverSink<Long> sink =
         QuiverSink.<Long>builder()
             .setAddresses(node.address())
