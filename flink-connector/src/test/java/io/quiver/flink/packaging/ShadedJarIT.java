@@ -42,6 +42,29 @@ class ShadedJarIT {
     }
   }
 
+  /**
+   * The bounded build's engine travels with its libraries relocated, lz4-java without the JNI
+   * libraries that cannot bind to the relocated names, and without Hadoop, which a Flink job adds.
+   */
+  @Test
+  void theBoundedBuildHasTheEngineButNotHadoop() throws IOException {
+    try (JarFile jar = jar()) {
+      for (String cls :
+          List.of(
+              "io/quiver/flink/build/QuiverBuildSink.class",
+              "io/quiver/engine/segment/SegmentBuilder.class",
+              "io/quiver/engine/snapshot/store/VersionCommit.class",
+              "io/quiver/shaded/net/jpountz/lz4/LZ4Factory.class",
+              "io/quiver/shaded/org/roaringbitmap/RoaringBitmap.class")) {
+        assertTrue(jar.getEntry(cls) != null, cls);
+      }
+      assertTrue(
+          jar.stream().noneMatch(e -> e.getName().startsWith("net/jpountz/util/")),
+          "lz4-java's JNI libraries");
+      assertTrue(jar.stream().noneMatch(e -> e.getName().contains("org/apache/hadoop/")), "Hadoop");
+    }
+  }
+
   @Test
   void flinkFindsTheTableFactoryAndNoTableClassIsBundled() throws IOException {
     try (JarFile jar = jar()) {
