@@ -2,12 +2,16 @@ package io.quiver.flink;
 
 import com.google.protobuf.MessageLite;
 import io.grpc.stub.StreamObserver;
+import io.qdrant.client.grpc.Common;
 import io.quiver.client.grpc.QuiverPointsGrpc;
 import io.quiver.client.grpc.VersionedDelete;
 import io.quiver.client.grpc.VersionedUpsert;
 import io.quiver.client.grpc.VersionedWriteResponse;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * One request a writer sends until the node acknowledges it: a {@code quiver.QuiverPoints/Upsert}
@@ -52,6 +56,29 @@ final class NodeRequest {
     } else {
       stub.delete(delete, observer);
     }
+  }
+
+  /** The ids the request writes, as {@link QuiverRecord#id()} gives them. */
+  List<Object> ids() {
+    List<Object> ids = new ArrayList<>(writes);
+    if (upsert != null) {
+      upsert.getPointsList().forEach(p -> ids.add(id(p.getPoint().getId())));
+    } else {
+      delete.getIdsList().forEach(v -> ids.add(id(v.getId())));
+    }
+    return ids;
+  }
+
+  private static Object id(Common.PointId id) {
+    return id.hasUuid() ? UUID.fromString(id.getUuid()) : (Object) id.getNum();
+  }
+
+  boolean isDelete() {
+    return delete != null;
+  }
+
+  String collection() {
+    return collection;
   }
 
   int writes() {

@@ -76,7 +76,13 @@ public final class QuiverSink<IN> implements Sink<IN> {
   private final SinkOptions options;
   private final SerializableFunction<IN, QuiverRecord> converter;
 
-  QuiverSink(SinkOptions options, SerializableFunction<IN, QuiverRecord> converter) {
+  private final AcknowledgementListener listener;
+
+  QuiverSink(
+      SinkOptions options,
+      SerializableFunction<IN, QuiverRecord> converter,
+      AcknowledgementListener listener) {
+    this.listener = listener;
     this.options = options;
     this.converter = converter;
   }
@@ -93,7 +99,7 @@ public final class QuiverSink<IN> implements Sink<IN> {
 
   @Override
   public SinkWriter<IN> createWriter(WriterInitContext context) throws IOException {
-    return new QuiverSinkWriter<>(options, converter, context);
+    return new QuiverSinkWriter<>(options, converter, listener, context);
   }
 
   SinkOptions options() {

@@ -57,6 +57,7 @@ public final class QuiverSinkBuilder<IN> {
   private DeliveryGuarantee deliveryGuarantee = DeliveryGuarantee.AT_LEAST_ONCE;
 
   private SerializableFunction<IN, QuiverRecord> converter;
+  private AcknowledgementListener listener;
   private SerializableFunction<IN, ?> id;
   private SerializableFunction<IN, Long> version;
   private SerializableFunction<IN, QuiverRecord.Operation> operation;
@@ -230,6 +231,15 @@ public final class QuiverSinkBuilder<IN> {
     return this;
   }
 
+  /**
+   * Told of every request the node acknowledged, on the writer's task thread (see {@link
+   * AcknowledgementListener}); none by default.
+   */
+  public QuiverSinkBuilder<IN> setAcknowledgementListener(AcknowledgementListener listener) {
+    this.listener = listener;
+    return this;
+  }
+
   /** The payload of an upsert as a JSON object's text (null: none). */
   public QuiverSinkBuilder<IN> setPayloadJsonExtractor(SerializableFunction<IN, String> payload) {
     this.payloadJson = payload;
@@ -270,7 +280,7 @@ public final class QuiverSinkBuilder<IN> {
             new Backoff(maxRetries, backoff, maxBackoff),
             requestTimeout,
             deliveryGuarantee);
-    return new QuiverSink<>(options, records);
+    return new QuiverSink<>(options, records, listener);
   }
 
   private SerializableFunction<IN, QuiverRecord> extractors() {

@@ -67,13 +67,18 @@ final class QuiverSinkWriter<IN> implements SinkWriter<IN> {
 
   private boolean closed;
 
+  /** Told of each acknowledged request, or null. */
+  private final AcknowledgementListener listener;
+
   QuiverSinkWriter(
       SinkOptions options,
       SerializableFunction<IN, QuiverRecord> converter,
+      AcknowledgementListener listener,
       WriterInitContext context)
       throws IOException {
     this.options = options;
     this.converter = converter;
+    this.listener = listener;
     this.mailbox = context.getMailboxExecutor();
     this.nodes = new NodeChannels(options);
     int subtask = context.getTaskInfo().getIndexOfThisSubtask();
@@ -232,18 +237,28 @@ final class QuiverSinkWriter<IN> implements SinkWriter<IN> {
           @Override
           public void onCompleted() {
             VersionedWriteResponse r = response;
-            mail(() -> acknowledged(request, r), "quiver sink request acknowledged");
+            long ackNanos = System.nanoTime();
+            mail(() -> acknowledged(request, r, ackNanos), "quiver sink request acknowledged");
           }
         });
   }
 
-  private void acknowledged(NodeRequest request, VersionedWriteResponse response) {
+  private void acknowledged(NodeRequest request, VersionedWriteResponse response, long ackNanos) {
     inFlight--;
     metrics.acknowledged(
         request.writes(),
         request.bytes(),
-        System.nanoTime() - request.startNanos,
+        ackNanos - request.startNanos,
         response == null ? 0 : response.getStale());
+    if (listener != null) {
+      listener.acknowledged(
+          new AcknowledgementListener.Acknowledgement(
+              request.collection(),
+              request.isDelete() ? QuiverRecord.Operation.DELETE : QuiverRecord.Operation.UPSERT,
+              request.ids(),
+              ackNanos,
+              ackNanos - request.startNanos));
+    }
     dispatch();
     sendIfLingerDue();
   }
