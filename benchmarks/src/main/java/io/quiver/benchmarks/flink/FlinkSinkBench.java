@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
  * Issue 7's benchmark: sustained upsert throughput of {@code QuiverSink} against one node, beside a
@@ -85,16 +86,16 @@ public final class FlinkSinkBench {
           runs.add(b);
         }
         float[][] freshVectors = gmm.queries(o.freshSamples() * o.batch());
-        for (boolean wait : new boolean[] {true, false}) {
+        for (DeliveryGuarantee guarantee :
+            new DeliveryGuarantee[] {DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.NONE}) {
           node.create(COLLECTION, size.dim());
           FreshnessRun.Result f =
-              FreshnessRun.run(
-                  node, plain, COLLECTION, freshVectors, o.batch(), o.freshRate(), wait, o.seed());
+              FreshnessRun.run(node, COLLECTION, freshVectors, o.batch(), o.freshRate(), guarantee);
           System.err.printf(
               Locale.ROOT,
-              ">> %s freshness wait=%s: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+              ">> %s freshness %s: p50 %.2f ms, p99 %.2f ms, max %.2f ms%n",
               size,
-              wait,
+              guarantee.name(),
               f.p50Ms(),
               f.p99Ms(),
               f.maxMs());

@@ -88,17 +88,18 @@ final class FlinkSinkReport {
     sb.append(
         String.format(
             Locale.ROOT,
-            "%n(points/s over all rounds: total points / total time.)%n%n**Freshness.** Measured"
-                + " with the plain gRPC client's acknowledgement, not the sink's: the sink exposes"
-                + " no per-request acknowledgement hook. Requests of %d points open loop at %.0f"
-                + " points/s into an empty collection; one seeded point per request; from the"
-                + " request's ack, a prober (2 threads) searches the node's collection service"
-                + " in-process (k = 10, the point's own vector) until the point is returned; the"
-                + " time includes that search. wait=true is what the sink sends under"
-                + " AT_LEAST_ONCE, wait=false under NONE.%n%n",
-            o.batch(),
-            o.freshRate()));
-    sb.append("| dim | wait | samples | p50 ms | p99 ms (target <= 50) | max ms |\n");
+            "%n(points/s over all rounds: total points / total time.)%n%n**Freshness.** From the"
+                + " sink's acknowledgement (its `AcknowledgementListener`) to the first search that"
+                + " returns the point. A Flink job sends points at %.0f points/s (a rate-limited"
+                + " source, parallelism 1) through `QuiverSink` (its own task) with its default batching into an"
+                + " empty collection; every %d-th point is sampled; when the listener hears of its"
+                + " request, a prober (2 threads) searches the node's collection service in-process"
+                + " (k = 10, the point's own vector) until the point is returned; the time includes"
+                + " that search. AT_LEAST_ONCE sends wait=true (checkpoints every 1 s), NONE"
+                + " wait=false.%n%n",
+            o.freshRate(),
+            o.batch()));
+    sb.append("| dim | guarantee | samples | p50 ms | p99 ms (target <= 50) | max ms |\n");
     sb.append("|---:|---|---:|---:|---:|---:|\n");
     List<String> rows = new ArrayList<>();
     for (FreshnessRun.Result f : fresh) {
@@ -107,7 +108,7 @@ final class FlinkSinkReport {
               Locale.ROOT,
               "| %d | %s | %d | %.2f | %.2f | %.2f |",
               f.dim(),
-              f.durable(),
+              f.guarantee().name(),
               f.samples(),
               f.p50Ms(),
               f.p99Ms(),

@@ -1,124 +1,169 @@
 package io.quiver.benchmarks.flink;
 
-import io.quiver.client.grpc.VersionedUpsert;
+import io.quiver.flink.AcknowledgementListener;
+import io.quiver.flink.QuiverRecord;
+import io.quiver.flink.QuiverSink;
 import java.util.Arrays;
-import java.util.SplittableRandom;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 /**
- * Freshness: the time from a write's acknowledgement to the first search on the node that returns
- * the point. A stream of requests of {@code batch} points goes out open loop at a fixed rate from
- * the plain gRPC client (the sink exposes no per-request acknowledgement hook); one seeded point of
- * each request is sampled, and when its request is acknowledged a prober thread searches (k = 10,
- * the point's own vector, in the node's collection service) until the point is among the hits.
+ * Freshness: the time from the sink's acknowledgement of a write to the first search on the node
+ * that returns the point. A Flink job (local MiniCluster in this JVM) sends points {@code [0, n)}
+ * at a fixed rate through {@link QuiverSink} (in a task of its own) with its default batching;
+ * every {@code every}-th point is sampled, and when the sink's {@link AcknowledgementListener}
+ * hears of its request, a prober thread searches (k = 10, the point's own vector, in the node's
+ * collection service) until the point is among the hits. The time includes that search.
  */
 final class FreshnessRun {
 
   record Result(
       int dim,
-      boolean durable,
+      DeliveryGuarantee guarantee,
       double pointsPerSecond,
       int samples,
       double p50Ms,
       double p99Ms,
       double maxMs) {}
 
+  /** The run in progress, shared with the listener on the job's task thread (same JVM). */
+  private static volatile Probing current;
+
   private FreshnessRun() {}
 
   static Result run(
       NodeUnderTest node,
-      PlainUpserts client,
       String collection,
       float[][] vectors,
-      int batch,
+      int every,
       double pointsPerSecond,
-      boolean wait,
-      long seed)
-      throws InterruptedException {
-    int samples = vectors.length / batch;
-    long intervalNanos = (long) (batch * 1e9 / pointsPerSecond);
-    long[] freshness = new long[samples];
-    Arrays.fill(freshness, -1);
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    SplittableRandom random = new SplittableRandom(seed);
-    ExecutorService probers = Executors.newFixedThreadPool(2);
-    CountDownLatch acks = new CountDownLatch(samples);
+      DeliveryGuarantee guarantee)
+      throws Exception {
+    Probing probing = new Probing(node, collection, vectors, every);
+    current = probing;
+    BenchVectors.set(vectors);
     try {
-      long t0 = System.nanoTime();
-      for (int s = 0; s < samples && failure.get() == null; s++) {
-        int from = s * batch;
-        VersionedUpsert r = client.request(vectors, from, from + batch, wait);
-        int sampled = from + random.nextInt(batch);
-        int slot = s;
-        long due = t0 + s * intervalNanos;
-        for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
-          LockSupport.parkNanos(due - now);
-        }
-        client.send(
-            r,
-            ackNanos -> {
-              probers.execute(
-                  () ->
-                      freshness[slot] =
-                          probe(node, collection, vectors[sampled], sampled, ackNanos, failure));
-              acks.countDown();
-            },
-            failure);
+      Configuration conf = new Configuration();
+      conf.set(RestartStrategyOptions.RESTART_STRATEGY, "none");
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
+      env.setParallelism(1);
+      if (guarantee == DeliveryGuarantee.AT_LEAST_ONCE) {
+        env.enableCheckpointing(1_000);
       }
-      if (!acks.await(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("requests not acknowledged within 60 s");
-      }
+      QuiverSink<Long> sink =
+          QuiverSink.<Long>builder()
+              .setAddresses(node.address())
+              .setCollection(collection)
+              .setDeliveryGuarantee(guarantee)
+              .setRecordConverter(i -> QuiverRecord.upsert(i, BenchVectors.get(i), 1L))
+              .setAcknowledgementListener(FreshnessRun::acknowledged)
+              .build();
+      env.fromSource(
+              new DataGeneratorSource<>(
+                  i -> i,
+                  vectors.length,
+                  RateLimiterStrategy.perSecond(pointsPerSecond),
+                  Types.LONG),
+              WatermarkStrategy.noWatermarks(),
+              "points")
+          .sinkTo(sink)
+          .name("quiver")
+          // Its own task: the source's rate limiter sleeps on its task thread, and the sink hears
+          // of acknowledgements through its task's mailbox.
+          .disableChaining();
+      env.execute("quiver sink freshness");
+      return probing.result(guarantee, pointsPerSecond);
     } finally {
-      probers.shutdown();
-      probers.awaitTermination(60, TimeUnit.SECONDS);
+      probing.probers.shutdownNow();
+      current = null;
     }
-    if (failure.get() != null) {
-      throw new IllegalStateException("freshness run failed", failure.get());
-    }
-    long[] sorted = freshness.clone();
-    Arrays.sort(sorted);
-    if (sorted[0] < 0) {
-      throw new IllegalStateException("a sampled point was never probed");
-    }
-    return new Result(
-        vectors[0].length,
-        wait,
-        pointsPerSecond,
-        samples,
-        percentile(sorted, 0.50) / 1e6,
-        percentile(sorted, 0.99) / 1e6,
-        sorted[sorted.length - 1] / 1e6);
   }
 
-  /** Nanoseconds from {@code ackNanos} until a search returns {@code id}; 10 s at most. */
-  private static long probe(
-      NodeUnderTest node,
-      String collection,
-      float[] vector,
-      long id,
-      long ackNanos,
-      AtomicReference<Throwable> failure) {
-    long deadline = ackNanos + TimeUnit.SECONDS.toNanos(10);
-    try {
-      while (true) {
-        boolean found = node.searchFinds(collection, vector, id);
-        long now = System.nanoTime();
-        if (found) {
-          return now - ackNanos;
-        }
-        if (now > deadline) {
-          throw new IllegalStateException(
-              "point " + id + " not returned by a search 10 s after its ack");
-        }
+  /** The listener: hands every sampled point of an acknowledged request to a prober. */
+  private static void acknowledged(AcknowledgementListener.Acknowledgement ack) {
+    Probing probing = current;
+    for (Object id : ack.ids()) {
+      long i = (Long) id;
+      if (i % probing.every == 0) {
+        probing.probers.execute(() -> probing.probe((int) i, ack.ackNanos()));
       }
-    } catch (RuntimeException e) {
-      failure.compareAndSet(null, e);
-      return Long.MAX_VALUE;
+    }
+  }
+
+  private static final class Probing {
+    final NodeUnderTest node;
+    final String collection;
+    final float[][] vectors;
+    final int every;
+    final long[] freshness;
+    final AtomicInteger probed = new AtomicInteger();
+    final AtomicReference<Throwable> failure = new AtomicReference<>();
+    final ExecutorService probers = Executors.newFixedThreadPool(2);
+
+    Probing(NodeUnderTest node, String collection, float[][] vectors, int every) {
+      this.node = node;
+      this.collection = collection;
+      this.vectors = vectors;
+      this.every = every;
+      this.freshness = new long[(vectors.length + every - 1) / every];
+      Arrays.fill(freshness, -1);
+    }
+
+    /** Searches until point {@code id} is returned; 10 s at most. */
+    void probe(int id, long ackNanos) {
+      long deadline = ackNanos + TimeUnit.SECONDS.toNanos(10);
+      try {
+        while (true) {
+          boolean found = node.searchFinds(collection, vectors[id], id);
+          long now = System.nanoTime();
+          if (found) {
+            freshness[id / every] = now - ackNanos;
+            probed.incrementAndGet();
+            return;
+          }
+          if (now > deadline) {
+            throw new IllegalStateException(
+                "point " + id + " not returned by a search 10 s after its ack");
+          }
+        }
+      } catch (RuntimeException e) {
+        failure.compareAndSet(null, e);
+      }
+    }
+
+    Result result(DeliveryGuarantee guarantee, double pointsPerSecond) throws InterruptedException {
+      probers.shutdown();
+      if (!probers.awaitTermination(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("probes still running after 60 s");
+      }
+      if (failure.get() != null) {
+        throw new IllegalStateException("freshness run failed", failure.get());
+      }
+      long[] sorted = freshness.clone();
+      Arrays.sort(sorted);
+      if (sorted[0] < 0) {
+        throw new IllegalStateException(
+            (freshness.length - probed.get()) + " sampled points were never acknowledged");
+      }
+      return new Result(
+          vectors[0].length,
+          guarantee,
+          pointsPerSecond,
+          sorted.length,
+          percentile(sorted, 0.50) / 1e6,
+          percentile(sorted, 0.99) / 1e6,
+          sorted[sorted.length - 1] / 1e6);
     }
   }
 

@@ -31,7 +31,8 @@ class FlinkSinkBenchTest {
     String report = FlinkSinkBench.run(o);
     assertTrue(report.contains("| 3000 x 16 | 1 | sink |"), report);
     assertTrue(report.contains("| 600 x 24 | 1 | plain gRPC |"), report);
-    assertTrue(report.contains("| 24 | false | 5 |"), report);
+    assertTrue(report.contains("| 24 | NONE | 5 |"), report);
+    assertTrue(report.contains("| 16 | AT_LEAST_ONCE | 5 |"), report);
     String text = Files.readString(results);
     assertTrue(text.contains("flink-sink.sh --test"), text);
     assertTrue(!text.contains("old") && text.endsWith("## Other\n\nkept\n"), text);
