@@ -1,5 +1,6 @@
 package io.quiver.serving.grpc;
 
+import com.linecorp.armeria.server.annotation.Blocking;
 import io.grpc.stub.StreamObserver;
 import io.qdrant.client.grpc.Collections;
 import io.qdrant.client.grpc.CollectionsGrpc;
@@ -57,6 +58,7 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
     Calls.reply(response, out.setTime(Calls.seconds(start)).build());
   }
 
+  @Blocking
   @Override
   public void create(
       Collections.CreateCollection request,
@@ -73,6 +75,7 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
     done(response, true, start);
   }
 
+  @Blocking
   @Override
   public void update(
       Collections.UpdateCollection request,
@@ -88,6 +91,7 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
     done(response, true, start);
   }
 
+  @Blocking
   @Override
   public void delete(
       Collections.DeleteCollection request,
@@ -118,6 +122,7 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
             .build());
   }
 
+  @Blocking
   @Override
   public void updateAliases(
       Collections.ChangeAliases request,
@@ -207,6 +212,7 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
             .build());
   }
 
+  @Blocking
   @Override
   public void updateCollectionClusterSetup(
       Collections.UpdateCollectionClusterSetupRequest request,
@@ -216,6 +222,7 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
         "a single node has no shards to move or replicate");
   }
 
+  @Blocking
   @Override
   public void createShardKey(
       Collections.CreateShardKeyRequest request,
@@ -224,6 +231,7 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
         "qdrant.Collections/CreateShardKey", "custom shard keys are not supported");
   }
 
+  @Blocking
   @Override
   public void deleteShardKey(
       Collections.DeleteShardKeyRequest request,

@@ -1,5 +1,6 @@
 package io.quiver.serving.grpc;
 
+import com.linecorp.armeria.server.annotation.Blocking;
 import io.grpc.stub.StreamObserver;
 import io.qdrant.client.grpc.Points;
 import io.qdrant.client.grpc.PointsGrpc;
@@ -39,6 +40,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
 
   // ---------------------------------------------------------------- writes
 
+  @Blocking
   @Override
   public void upsert(
       Points.UpsertPoints request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -55,6 +57,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     write(response, collection, op, request.getWait(), start);
   }
 
+  @Blocking
   @Override
   public void delete(
       Points.DeletePoints request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -66,6 +69,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     write(response, collection, op, request.getWait(), start);
   }
 
+  @Blocking
   @Override
   public void setPayload(
       Points.SetPayloadPoints request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -85,6 +89,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     write(response, collection, op, request.getWait(), start);
   }
 
+  @Blocking
   @Override
   public void overwritePayload(
       Points.SetPayloadPoints request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -103,6 +108,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     write(response, collection, op, request.getWait(), start);
   }
 
+  @Blocking
   @Override
   public void deletePayload(
       Points.DeletePayloadPoints request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -120,6 +126,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     write(response, collection, op, request.getWait(), start);
   }
 
+  @Blocking
   @Override
   public void clearPayload(
       Points.ClearPayloadPoints request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -131,6 +138,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     write(response, collection, op, request.getWait(), start);
   }
 
+  @Blocking
   @Override
   public void createFieldIndex(
       Points.CreateFieldIndexCollection request,
@@ -142,6 +150,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
         response, collection, OperationProtos.createFieldIndex(request), request.getWait(), start);
   }
 
+  @Blocking
   @Override
   public void deleteFieldIndex(
       Points.DeleteFieldIndexCollection request,
@@ -157,6 +166,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
         start);
   }
 
+  @Blocking
   @Override
   public void updateBatch(
       Points.UpdateBatchPoints request, StreamObserver<Points.UpdateBatchResponse> response) {
@@ -369,6 +379,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
 
   // ---------------------------------------------------------------- not served
 
+  @Blocking
   @Override
   public void updateVectors(
       Points.UpdatePointVectors request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -377,6 +388,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
         "updating single vectors is not supported; upsert the point");
   }
 
+  @Blocking
   @Override
   public void deleteVectors(
       Points.DeletePointVectors request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -385,6 +397,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
         "a point keeps every vector of its collection; upsert or delete the point");
   }
 
+  @Blocking
   @Override
   public void createVectorName(
       Points.CreateVectorNameRequest request,
@@ -393,6 +406,7 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
         "qdrant.Points/CreateVectorName", "a collection's vectors are fixed when it is created");
   }
 
+  @Blocking
   @Override
   public void deleteVectorName(
       Points.DeleteVectorNameRequest request,
