@@ -16,8 +16,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A real Quiver node in the test JVM, on loopback with ephemeral ports. */
-final class TestNode implements AutoCloseable {
+/**
+ * A real Quiver node in the test JVM, on loopback with ephemeral ports. Public for the packaging
+ * tests.
+ */
+public final class TestNode implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,7 +30,7 @@ final class TestNode implements AutoCloseable {
     this.node = node;
   }
 
-  static TestNode start(Path storage) throws IOException {
+  public static TestNode start(Path storage) throws IOException {
     return start(storage, Optional.empty(), ServerConfig.Tls.NONE);
   }
 
@@ -44,7 +47,7 @@ final class TestNode implements AutoCloseable {
   }
 
   /** {@code 127.0.0.1:<grpc port>}. */
-  String address() {
+  public String address() {
     return "127.0.0.1:" + node.grpcPort();
   }
 
@@ -58,7 +61,7 @@ final class TestNode implements AutoCloseable {
   }
 
   /** Creates a collection of {@code dim}-dimensional vectors, dot product. */
-  void createCollection(String name, int dim) throws IOException {
+  public void createCollection(String name, int dim) throws IOException {
     node.collections()
         .createCollection(
             name,
@@ -75,7 +78,7 @@ final class TestNode implements AutoCloseable {
   }
 
   /** The live points among ids {@code [0, n)}, with payloads and vectors. */
-  Map<Long, PointRecord> points(String collection, int n) {
+  public Map<Long, PointRecord> points(String collection, int n) {
     List<PointId> ids = new ArrayList<>(n);
     for (long id = 0; id < n; id++) {
       ids.add(PointId.of(id));
@@ -87,7 +90,7 @@ final class TestNode implements AutoCloseable {
     return out;
   }
 
-  long count(String collection) {
+  public long count(String collection) {
     return node.collections().count(collection, null);
   }
 

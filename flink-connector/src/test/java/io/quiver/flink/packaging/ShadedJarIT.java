@@ -16,8 +16,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The shaded jar holds the connector and its libraries relocated under {@code io.quiver.shaded}: no
  * class outside {@code io/quiver/} but flink-connector-base's, grpc's provider files and Netty's
- * native transports renamed with them. (Running it on a plain Flink cluster is the packaging test's
- * job, still to come.)
+ * native transports renamed with them. {@link FlinkClusterIT} runs it on a plain Flink cluster.
  */
 class ShadedJarIT {
 
