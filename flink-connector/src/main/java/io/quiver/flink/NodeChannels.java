@@ -1,11 +1,14 @@
 package io.quiver.flink;
 
 import io.grpc.ChannelCredentials;
-import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
 import io.grpc.TlsChannelCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
 import io.grpc.stub.MetadataUtils;
 import io.quiver.client.grpc.QuiverPointsGrpc;
 import java.io.File;
@@ -19,6 +22,11 @@ import java.util.concurrent.TimeUnit;
  * Channels connect lazily and reconnect by themselves; their callbacks run on the transport's event
  * loop ({@code directExecutor}), which only hands them to the task's mailbox. Only the task thread
  * calls this class.
+ *
+ * <p>The event loop is the writer's own, not grpc's shared one, and {@link #close} waits for its
+ * thread to end: grpc stops its shared loop about a second after the last channel closes, by when
+ * Flink may have released the job's class loader, and the loop's last class loads then fail
+ * (NoClassDefFoundError, seen on a standalone cluster by {@code FlinkClusterIT}).
  */
 final class NodeChannels implements AutoCloseable {
 
@@ -26,6 +34,7 @@ final class NodeChannels implements AutoCloseable {
       Metadata.Key.of("api-key", Metadata.ASCII_STRING_MARSHALLER);
 
   private final List<NodeAddress> addresses;
+  private final NioEventLoopGroup eventLoop;
   private final ManagedChannel[] channels;
   private final QuiverPointsGrpc.QuiverPointsStub[] stubs;
   private int current;
@@ -33,12 +42,15 @@ final class NodeChannels implements AutoCloseable {
   NodeChannels(SinkOptions options) throws IOException {
     this.addresses = options.addresses();
     ChannelCredentials credentials = credentials(options);
+    eventLoop = new NioEventLoopGroup(1, new DefaultThreadFactory("quiver-sink-grpc", true));
     channels = new ManagedChannel[addresses.size()];
     stubs = new QuiverPointsGrpc.QuiverPointsStub[addresses.size()];
     for (int i = 0; i < channels.length; i++) {
       NodeAddress a = addresses.get(i);
       channels[i] =
-          Grpc.newChannelBuilderForAddress(a.host(), a.port(), credentials)
+          NettyChannelBuilder.forAddress(a.host(), a.port(), credentials)
+              .eventLoopGroup(eventLoop)
+              .channelType(NioSocketChannel.class)
               .directExecutor()
               .userAgent("quiver-flink")
               .build();
@@ -95,13 +107,13 @@ final class NodeChannels implements AutoCloseable {
     for (ManagedChannel channel : channels) {
       channel.shutdownNow();
     }
-    for (ManagedChannel channel : channels) {
-      try {
+    try {
+      for (ManagedChannel channel : channels) {
         channel.awaitTermination(5, TimeUnit.SECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
       }
+      eventLoop.shutdownGracefully(0, 5, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 }

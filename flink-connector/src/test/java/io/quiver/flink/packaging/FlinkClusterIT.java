@@ -121,6 +121,15 @@ class FlinkClusterIT {
         assertArrayEquals(ClusterJob.vector(id), p.vectors().get(""), "vector of " + id);
       }
     }
+
+    // grpc's shared event loop stops about a second after its last channel; the sink's own loop
+    // ends in close(), before Flink releases the job's class loader. Nothing may run after it.
+    Thread.sleep(3_000);
+    Path taskManagerLog = FlinkBuild.workDir().resolve("flink-cluster").resolve("taskmanager.log");
+    String log = Files.readString(taskManagerLog);
+    assertFalse(
+        log.contains("NoClassDefFoundError") || log.contains("uncaught exception"),
+        () -> "the task manager logged a class-loading failure after the job:\n" + log);
   }
 
   /** The shaded jar's entries and the job's classes: a user's fat job jar. */
