@@ -322,11 +322,7 @@ public final class QuiverServer implements AutoCloseable {
               .enableHealthCheckService(true)
               .intercept(new GrpcAuthInterceptor(accessTable, authorizer))
               .exceptionHandler(new GrpcErrorHandler())
-              // Reads (search, query, retrieve, scroll, count, collection info) run on the event
-              // loop that decoded them: they are CPU-bound and take no lock a writer holds for
-              // long, and a hop to the blocking executor and back cost about as much CPU as a
-              // small search. Methods that write, fsync or touch files are @Blocking.
-              .useBlockingTaskExecutor(false)
+              .useBlockingTaskExecutor(true)
               .maxRequestMessageLength((int) config.service().maxRequestSizeBytes());
       grpcServices.forEach(gb::addService);
       return gb.build();

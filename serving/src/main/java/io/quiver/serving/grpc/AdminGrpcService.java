@@ -1,6 +1,5 @@
 package io.quiver.serving.grpc;
 
-import com.linecorp.armeria.server.annotation.Blocking;
 import io.grpc.stub.StreamObserver;
 import io.quiver.client.grpc.ListVersionsRequest;
 import io.quiver.client.grpc.ListVersionsResponse;
@@ -36,7 +35,6 @@ public final class AdminGrpcService extends QuiverAdminGrpc.QuiverAdminImplBase 
     this.collections = collections;
   }
 
-  @Blocking
   @Override
   public void publishSnapshot(
       PublishSnapshotRequest request, StreamObserver<PublishSnapshotResponse> response) {
@@ -57,7 +55,6 @@ public final class AdminGrpcService extends QuiverAdminGrpc.QuiverAdminImplBase 
             .build());
   }
 
-  @Blocking
   @Override
   public void listVersions(
       ListVersionsRequest request, StreamObserver<ListVersionsResponse> response) {
@@ -71,7 +68,6 @@ public final class AdminGrpcService extends QuiverAdminGrpc.QuiverAdminImplBase 
     Calls.reply(response, out.setTime(Calls.seconds(start)).build());
   }
 
-  @Blocking
   @Override
   public void rollback(RollbackRequest request, StreamObserver<RollbackResponse> response) {
     long start = System.nanoTime();

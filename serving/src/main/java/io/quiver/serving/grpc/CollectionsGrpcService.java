@@ -1,6 +1,5 @@
 package io.quiver.serving.grpc;
 
-import com.linecorp.armeria.server.annotation.Blocking;
 import io.grpc.stub.StreamObserver;
 import io.qdrant.client.grpc.Collections;
 import io.qdrant.client.grpc.CollectionsGrpc;
@@ -58,7 +57,6 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
     Calls.reply(response, out.setTime(Calls.seconds(start)).build());
   }
 
-  @Blocking
   @Override
   public void create(
       Collections.CreateCollection request,
@@ -75,7 +73,6 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
     done(response, true, start);
   }
 
-  @Blocking
   @Override
   public void update(
       Collections.UpdateCollection request,
@@ -91,7 +88,6 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
     done(response, true, start);
   }
 
-  @Blocking
   @Override
   public void delete(
       Collections.DeleteCollection request,
@@ -122,7 +118,6 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
             .build());
   }
 
-  @Blocking
   @Override
   public void updateAliases(
       Collections.ChangeAliases request,
@@ -212,7 +207,6 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
             .build());
   }
 
-  @Blocking
   @Override
   public void updateCollectionClusterSetup(
       Collections.UpdateCollectionClusterSetupRequest request,
@@ -222,7 +216,6 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
         "a single node has no shards to move or replicate");
   }
 
-  @Blocking
   @Override
   public void createShardKey(
       Collections.CreateShardKeyRequest request,
@@ -231,7 +224,6 @@ public final class CollectionsGrpcService extends CollectionsGrpc.CollectionsImp
         "qdrant.Collections/CreateShardKey", "custom shard keys are not supported");
   }
 
-  @Blocking
   @Override
   public void deleteShardKey(
       Collections.DeleteShardKeyRequest request,

@@ -1,6 +1,5 @@
 package io.quiver.serving.grpc;
 
-import com.linecorp.armeria.server.annotation.Blocking;
 import io.grpc.stub.StreamObserver;
 import io.qdrant.client.grpc.Points;
 import io.qdrant.client.grpc.PointsGrpc;
@@ -40,7 +39,6 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
 
   // ---------------------------------------------------------------- writes
 
-  @Blocking
   @Override
   public void upsert(
       Points.UpsertPoints request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -57,7 +55,6 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     write(response, collection, op, request.getWait(), start);
   }
 
-  @Blocking
   @Override
   public void delete(
       Points.DeletePoints request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -69,7 +66,6 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     write(response, collection, op, request.getWait(), start);
   }
 
-  @Blocking
   @Override
   public void setPayload(
       Points.SetPayloadPoints request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -89,7 +85,6 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     write(response, collection, op, request.getWait(), start);
   }
 
-  @Blocking
   @Override
   public void overwritePayload(
       Points.SetPayloadPoints request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -108,7 +103,6 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     write(response, collection, op, request.getWait(), start);
   }
 
-  @Blocking
   @Override
   public void deletePayload(
       Points.DeletePayloadPoints request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -126,7 +120,6 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     write(response, collection, op, request.getWait(), start);
   }
 
-  @Blocking
   @Override
   public void clearPayload(
       Points.ClearPayloadPoints request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -138,7 +131,6 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
     write(response, collection, op, request.getWait(), start);
   }
 
-  @Blocking
   @Override
   public void createFieldIndex(
       Points.CreateFieldIndexCollection request,
@@ -150,7 +142,6 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
         response, collection, OperationProtos.createFieldIndex(request), request.getWait(), start);
   }
 
-  @Blocking
   @Override
   public void deleteFieldIndex(
       Points.DeleteFieldIndexCollection request,
@@ -166,7 +157,6 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
         start);
   }
 
-  @Blocking
   @Override
   public void updateBatch(
       Points.UpdateBatchPoints request, StreamObserver<Points.UpdateBatchResponse> response) {
@@ -379,7 +369,6 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
 
   // ---------------------------------------------------------------- not served
 
-  @Blocking
   @Override
   public void updateVectors(
       Points.UpdatePointVectors request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -388,7 +377,6 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
         "updating single vectors is not supported; upsert the point");
   }
 
-  @Blocking
   @Override
   public void deleteVectors(
       Points.DeletePointVectors request, StreamObserver<Points.PointsOperationResponse> response) {
@@ -397,7 +385,6 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
         "a point keeps every vector of its collection; upsert or delete the point");
   }
 
-  @Blocking
   @Override
   public void createVectorName(
       Points.CreateVectorNameRequest request,
@@ -406,7 +393,6 @@ public final class PointsGrpcService extends PointsGrpc.PointsImplBase {
         "qdrant.Points/CreateVectorName", "a collection's vectors are fixed when it is created");
   }
 
-  @Blocking
   @Override
   public void deleteVectorName(
       Points.DeleteVectorNameRequest request,

@@ -1,7 +1,6 @@
 package io.quiver.serving.grpc;
 
 import com.google.protobuf.Timestamp;
-import com.linecorp.armeria.server.annotation.Blocking;
 import io.grpc.stub.StreamObserver;
 import io.qdrant.client.grpc.SnapshotsGrpc;
 import io.qdrant.client.grpc.SnapshotsService;
@@ -25,7 +24,6 @@ public final class SnapshotsGrpcService extends SnapshotsGrpc.SnapshotsImplBase 
     this.collections = collections;
   }
 
-  @Blocking
   @Override
   public void create(
       SnapshotsService.CreateSnapshotRequest request,
@@ -45,7 +43,6 @@ public final class SnapshotsGrpcService extends SnapshotsGrpc.SnapshotsImplBase 
             .build());
   }
 
-  @Blocking
   @Override
   public void list(
       SnapshotsService.ListSnapshotsRequest request,
@@ -64,7 +61,6 @@ public final class SnapshotsGrpcService extends SnapshotsGrpc.SnapshotsImplBase 
     Calls.reply(response, out.setTime(Calls.seconds(start)).build());
   }
 
-  @Blocking
   @Override
   public void delete(
       SnapshotsService.DeleteSnapshotRequest request,
@@ -93,7 +89,6 @@ public final class SnapshotsGrpcService extends SnapshotsGrpc.SnapshotsImplBase 
         SnapshotsService.DeleteSnapshotResponse.newBuilder().setTime(Calls.seconds(start)).build());
   }
 
-  @Blocking
   @Override
   public void createFull(
       SnapshotsService.CreateFullSnapshotRequest request,
@@ -103,7 +98,6 @@ public final class SnapshotsGrpcService extends SnapshotsGrpc.SnapshotsImplBase 
         "full-storage snapshots are not supported; snapshot each collection");
   }
 
-  @Blocking
   @Override
   public void listFull(
       SnapshotsService.ListFullSnapshotsRequest request,
@@ -113,7 +107,6 @@ public final class SnapshotsGrpcService extends SnapshotsGrpc.SnapshotsImplBase 
         "full-storage snapshots are not supported; list each collection's");
   }
 
-  @Blocking
   @Override
   public void deleteFull(
       SnapshotsService.DeleteFullSnapshotRequest request,

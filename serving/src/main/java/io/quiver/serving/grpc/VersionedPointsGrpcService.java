@@ -1,6 +1,5 @@
 package io.quiver.serving.grpc;
 
-import com.linecorp.armeria.server.annotation.Blocking;
 import io.grpc.stub.StreamObserver;
 import io.quiver.client.grpc.QuiverPointsGrpc;
 import io.quiver.client.grpc.VersionedDelete;
@@ -35,7 +34,6 @@ public final class VersionedPointsGrpcService extends QuiverPointsGrpc.QuiverPoi
     this.strict = strict;
   }
 
-  @Blocking
   @Override
   public void upsert(VersionedUpsert request, StreamObserver<VersionedWriteResponse> response) {
     long start = System.nanoTime();
@@ -61,7 +59,6 @@ public final class VersionedPointsGrpcService extends QuiverPointsGrpc.QuiverPoi
     Calls.reply(response, answer(result, start));
   }
 
-  @Blocking
   @Override
   public void delete(VersionedDelete request, StreamObserver<VersionedWriteResponse> response) {
     long start = System.nanoTime();
