@@ -88,7 +88,7 @@ public final class FlinkSinkBench {
         float[][] freshVectors = gmm.queries(o.freshSamples() * o.batch());
         for (DeliveryGuarantee guarantee :
             new DeliveryGuarantee[] {DeliveryGuarantee.AT_LEAST_ONCE, DeliveryGuarantee.NONE}) {
-          node.create(COLLECTION, size.dim());
+          node.create(COLLECTION, size.dim(), true);
           FreshnessRun.Result f =
               FreshnessRun.run(node, COLLECTION, freshVectors, o.batch(), o.freshRate(), guarantee);
           System.err.printf(
@@ -115,7 +115,7 @@ public final class FlinkSinkBench {
 
   private static Run runSink(NodeUnderTest node, float[][] vectors, Options o, Size size, int round)
       throws Exception {
-    node.create(COLLECTION, size.dim());
+    node.create(COLLECTION, size.dim(), false);
     BenchVectors.set(vectors);
     CountWatcher watcher = new CountWatcher(node, vectors.length);
     long execute =
@@ -131,7 +131,7 @@ public final class FlinkSinkBench {
   private static Run runPlain(
       NodeUnderTest node, PlainUpserts plain, float[][] vectors, Options o, Size size, int round)
       throws Exception {
-    node.create(COLLECTION, size.dim());
+    node.create(COLLECTION, size.dim(), false);
     CountWatcher watcher = new CountWatcher(node, vectors.length);
     long start = System.nanoTime();
     plain.upsertAll(vectors, o.batch(), o.parallelism(), o.inFlight());

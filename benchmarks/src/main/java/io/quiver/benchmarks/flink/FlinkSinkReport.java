@@ -25,7 +25,9 @@ final class FlinkSinkReport {
             Locale.ROOT,
             "`%s` — %s, JDK %s, %d cores, load average (1, 5, 15 min) %s at the start and %s at"
                 + " the end. One node and the writers in one JVM on loopback; a fresh collection"
-                + " per run (HNSW m 16, ef_construct 100; Euclid for 128-d, Cosine for 768-d);"
+                + " per run (HNSW m 16, ef_construct 100; Euclid for 128-d, Cosine for 768-d;"
+                + " for the throughput runs `indexing_threshold` 0, so that no background indexing"
+                + " competes with the writers);"
                 + " seeded Gaussian-mixture vectors (seed %d), no payload, version 1.%n%n",
             o.command(),
             java.time.LocalDate.now(),
@@ -67,8 +69,16 @@ final class FlinkSinkReport {
                   ? ""
                   : String.format(Locale.ROOT, "%.2f", r.executeSeconds())));
     }
-    sb.append("\n| data | sink points/s | plain points/s | sink / plain (target >= 0.9) |\n");
-    sb.append("|---|---:|---:|---:|\n");
+    sb.append(
+        "\n| data | sink points/s | plain points/s | sink / plain (target >= 0.9) | per round |"
+            + " median of rounds |\n");
+    sb.append("|---|---:|---:|---:|---|---:|\n");
+    Map<String, Map<Integer, double[]>> rounds = new LinkedHashMap<>(); // round -> {sink, plain}
+    for (FlinkSinkBench.Run r : runs) {
+      rounds.computeIfAbsent(r.size().toString(), k -> new java.util.TreeMap<>())
+              .computeIfAbsent(r.round(), k -> new double[2])[r.client().equals("sink") ? 0 : 1] =
+          r.pointsPerSecond();
+    }
     Map<String, double[]> totals =
         new LinkedHashMap<>(); // sink points, sink s, plain points, plain s
     for (FlinkSinkBench.Run r : runs) {
@@ -81,14 +91,32 @@ final class FlinkSinkReport {
       double[] t = e.getValue();
       double sink = t[0] / t[1];
       double plain = t[2] / t[3];
+      List<Double> perRound = new ArrayList<>();
+      rounds.get(e.getKey()).values().forEach(pair -> perRound.add(pair[0] / pair[1]));
+      List<String> shown = new ArrayList<>();
+      perRound.forEach(x -> shown.add(String.format(Locale.ROOT, "%.2f", x)));
+      List<Double> sorted = new ArrayList<>(perRound);
+      sorted.sort(null);
+      int n = sorted.size();
+      double median =
+          n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
       sb.append(
           String.format(
-              Locale.ROOT, "| %s | %.0f | %.0f | %.2f |%n", e.getKey(), sink, plain, sink / plain));
+              Locale.ROOT,
+              "| %s | %.0f | %.0f | %.2f | %s | %.2f |%n",
+              e.getKey(),
+              sink,
+              plain,
+              sink / plain,
+              String.join(", ", shown),
+              median));
     }
     sb.append(
         String.format(
             Locale.ROOT,
-            "%n(points/s over all rounds: total points / total time.)%n%n**Freshness.** From the"
+            "%n(points/s over all rounds: total points / total time. Per round: the sink's points/s"
+                + " over the plain client's in the same round, the two run back to back, which the"
+                + " machine's drifting load moves less than the totals.)%n%n**Freshness.** From the"
                 + " sink's acknowledgement (its `AcknowledgementListener`) to the first search that"
                 + " returns the point. A Flink job sends points at %.0f points/s (a rate-limited"
                 + " source, parallelism 1) through `QuiverSink` (its own task) with its default batching into an"

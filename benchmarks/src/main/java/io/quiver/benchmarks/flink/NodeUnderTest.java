@@ -42,8 +42,13 @@ final class NodeUnderTest implements AutoCloseable {
     return "127.0.0.1:" + node.grpcPort();
   }
 
-  /** A fresh collection: Euclid below 512 dimensions, Cosine from there (as the serving bench). */
-  void create(String name, int dim) throws IOException {
+  /**
+   * A fresh collection: Euclid below 512 dimensions, Cosine from there (as the serving bench). With
+   * {@code indexing} off (Qdrant's advice for bulk loads: {@code indexing_threshold} 0), the node
+   * builds no HNSW segment while the points come in, so a timed upload measures the writers and the
+   * write path, not when the background indexing happened to start.
+   */
+  void create(String name, int dim, boolean indexing) throws IOException {
     if (node.collections().exists(name)) {
       node.collections().deleteCollection(name);
     }
@@ -57,7 +62,9 @@ final class NodeUnderTest implements AutoCloseable {
                         + dim
                         + ", \"distance\": \""
                         + distance
-                        + "\"}, \"hnsw_config\": {\"m\": 16, \"ef_construct\": 100}}")),
+                        + "\"}, \"hnsw_config\": {\"m\": 16, \"ef_construct\": 100}"
+                        + (indexing ? "" : ", \"optimizers_config\": {\"indexing_threshold\": 0}")
+                        + "}")),
             CollectionSettings.DEFAULT);
   }
 
