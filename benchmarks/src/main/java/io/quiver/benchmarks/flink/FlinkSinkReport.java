@@ -26,8 +26,8 @@ final class FlinkSinkReport {
             "`%s` — %s, JDK %s, %d cores, load average (1, 5, 15 min) %s at the start and %s at"
                 + " the end. One node and the writers in one JVM on loopback; a fresh collection"
                 + " per run (HNSW m 16, ef_construct 100; Euclid for 128-d, Cosine for 768-d;"
-                + " for the throughput runs `indexing_threshold` 0, so that no background indexing"
-                + " competes with the writers);"
+                + " for the throughput runs `indexing_threshold` 0 and `flush_interval_sec` 3600, so"
+                + " that no background HNSW build competes with the writers);"
                 + " seeded Gaussian-mixture vectors (seed %d), no payload, version 1.%n%n",
             o.command(),
             java.time.LocalDate.now(),
@@ -45,7 +45,8 @@ final class FlinkSinkReport {
                 + " in flight per subtask). *plain gRPC*: the generated `QuiverPointsGrpc` async"
                 + " stub, the same requests (batch %d, wait=true), %d sender threads with %d in"
                 + " flight each. Each timed from its first point to the node's count reaching n;"
-                + " the order alternates per round (sink first in even rounds).%n%n",
+                + " the order alternates per round (sink first in even rounds), after an untimed"
+                + " warm-up of each client on up to 100,000 of the points.%n%n",
             o.parallelism(),
             o.checkpointMs(),
             o.batch(),

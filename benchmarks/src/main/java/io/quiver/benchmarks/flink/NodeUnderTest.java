@@ -44,9 +44,10 @@ final class NodeUnderTest implements AutoCloseable {
 
   /**
    * A fresh collection: Euclid below 512 dimensions, Cosine from there (as the serving bench). With
-   * {@code indexing} off (Qdrant's advice for bulk loads: {@code indexing_threshold} 0), the node
-   * builds no HNSW segment while the points come in, so a timed upload measures the writers and the
-   * write path, not when the background indexing happened to start.
+   * {@code indexing} off (Qdrant's advice for bulk loads: {@code indexing_threshold} 0, and no
+   * flush for an hour, since a flush checkpoints by building an indexed segment), the node builds
+   * no HNSW segment while the points come in, so a timed upload measures the writers and the write
+   * path, not when the background indexing happened to start.
    */
   void create(String name, int dim, boolean indexing) throws IOException {
     if (node.collections().exists(name)) {
@@ -63,7 +64,10 @@ final class NodeUnderTest implements AutoCloseable {
                         + ", \"distance\": \""
                         + distance
                         + "\"}, \"hnsw_config\": {\"m\": 16, \"ef_construct\": 100}"
-                        + (indexing ? "" : ", \"optimizers_config\": {\"indexing_threshold\": 0}")
+                        + (indexing
+                            ? ""
+                            : ", \"optimizers_config\": {\"indexing_threshold\": 0,"
+                                + " \"flush_interval_sec\": 3600}")
                         + "}")),
             CollectionSettings.DEFAULT);
   }
