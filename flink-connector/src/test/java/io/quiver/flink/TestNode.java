@@ -52,7 +52,7 @@ public final class TestNode implements AutoCloseable {
   }
 
   /** {@code http://127.0.0.1:<rest port>}. */
-  String restAddress() {
+  public String restAddress() {
     return "http://127.0.0.1:" + node.httpPort();
   }
 

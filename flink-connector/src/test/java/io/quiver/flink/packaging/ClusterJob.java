@@ -2,6 +2,7 @@ package io.quiver.flink.packaging;
 
 import io.quiver.flink.QuiverRecord;
 import io.quiver.flink.QuiverSink;
+import io.quiver.flink.build.QuiverBuildSink;
 import java.nio.file.Path;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.functions.MapFunction;
@@ -59,6 +60,42 @@ public final class ClusterJob {
         .name("quiver");
     JobExecutionResult result = env.execute("quiver packaging test");
     report("job", "finished " + result.getJobID());
+  }
+
+  /**
+   * The bounded build on the cluster ({@code -c io.quiver.flink.packaging.ClusterJob$Build <jar>
+   * <snapshot root> <node REST address> <collection>}): the same writes through {@link
+   * QuiverBuildSink} with two writers and checkpoints, into 2 shards, published to the node.
+   */
+  public static final class Build {
+
+    private Build() {}
+
+    public static void main(String[] args) throws Exception {
+      if (args.length != 3) {
+        throw new IllegalArgumentException(
+            "usage: ClusterJob$Build <snapshot root> <node REST address> <collection>");
+      }
+      StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+      env.enableCheckpointing(200);
+      QuiverBuildSink<QuiverRecord> sink =
+          QuiverBuildSink.forRecords()
+              .setPath(args[0])
+              .setCollection(args[2])
+              .setConfig("{\"vectors\": {\"size\": " + DIM + ", \"distance\": \"Euclid\"}}")
+              .setShards(2)
+              .setPublish(args[1])
+              .build();
+      env.fromSequence(0, UPSERTS + UPSERTS / DELETE_EVERY - 1)
+          .setParallelism(1)
+          .map(new ToRecord())
+          .setParallelism(1)
+          .sinkTo(sink)
+          .setParallelism(2)
+          .name("quiver build");
+      env.execute("quiver packaging test, bounded build");
+      report("build", "version " + sink.version());
+    }
   }
 
   /** Point {@code id}'s vector: distinct per id, so that a mix-up shows. */

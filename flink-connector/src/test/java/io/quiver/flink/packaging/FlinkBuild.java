@@ -42,6 +42,11 @@ final class FlinkBuild {
     return String.join(File.pathSeparator, entries);
   }
 
+  /** Hadoop's client jars, as a Flink user adds them with {@code HADOOP_CLASSPATH}. */
+  static String hadoopClasspath() throws IOException {
+    return Files.readString(path("quiver.hadoopClasspath")).trim();
+  }
+
   static Path workDir() throws IOException {
     return Files.createDirectories(path("quiver.workDir"));
   }

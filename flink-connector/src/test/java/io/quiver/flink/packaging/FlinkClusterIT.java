@@ -122,14 +122,63 @@ class FlinkClusterIT {
       }
     }
 
-    // grpc's shared event loop stops about a second after its last channel; the sink's own loop
-    // ends in close(), before Flink releases the job's class loader. Nothing may run after it.
+    assertNothingRanAfterTheJob();
+  }
+
+  /**
+   * grpc's shared event loop stops about a second after its last channel; the sink's own loop ends
+   * in close(), before Flink releases the job's class loader. Nothing may run after it.
+   */
+  private static void assertNothingRanAfterTheJob() throws Exception {
     Thread.sleep(3_000);
     Path taskManagerLog = FlinkBuild.workDir().resolve("flink-cluster").resolve("taskmanager.log");
     String log = Files.readString(taskManagerLog);
     assertFalse(
         log.contains("NoClassDefFoundError") || log.contains("uncaught exception"),
-        () -> "the task manager logged a class-loading failure after the job:\n" + log);
+        () -> "the task manager logged a class-loading failure after a job:\n" + log);
+  }
+
+  /**
+   * The bounded build from the same jar, with Hadoop on the cluster's classpath as {@code
+   * HADOOP_CLASSPATH} puts it: the version is committed under the snapshot root and the node it is
+   * published to serves exactly the writes' final state.
+   */
+  @Test
+  void flinkRunBuildsAVersionAndPublishesIt() throws Exception {
+    cluster.awaitSlots(2, TIMEOUT);
+    Path root = Files.createDirectories(temp.resolve("snapshots"));
+    String collection = "cluster_build";
+    Path clientLog = FlinkBuild.workDir().resolve("flink-cluster").resolve("client-build.log");
+    int exit =
+        cluster.runClient(
+            List.of(
+                "run",
+                "-m",
+                cluster.restAddress(),
+                "-c",
+                ClusterJob.Build.class.getName(),
+                jobJar.toString(),
+                root.toUri().toString(),
+                node.restAddress(),
+                collection),
+            clientLog.getFileName().toString(),
+            TIMEOUT);
+    assertEquals(0, exit, () -> "flink run exited with " + exit + "; " + cluster.logTails());
+    Map<String, String> report = report(clientLog);
+    assertEquals("version 1", report.get("build"), report.toString());
+    assertTrue(Files.exists(root.resolve(collection).resolve("v1").resolve("manifest.json")));
+
+    int deleted = ClusterJob.UPSERTS / ClusterJob.DELETE_EVERY;
+    assertEquals(ClusterJob.UPSERTS - deleted, node.count(collection));
+    Map<Long, PointRecord> points = node.points(collection, ClusterJob.UPSERTS);
+    for (long id = 0; id < ClusterJob.UPSERTS; id++) {
+      if (id % ClusterJob.DELETE_EVERY == 0) {
+        assertFalse(points.containsKey(id), "id " + id + " was deleted");
+      } else {
+        assertArrayEquals(ClusterJob.vector(id), points.get(id).vectors().get(""), "id " + id);
+      }
+    }
+    assertNothingRanAfterTheJob();
   }
 
   /** The shaded jar's entries and the job's classes: a user's fat job jar. */

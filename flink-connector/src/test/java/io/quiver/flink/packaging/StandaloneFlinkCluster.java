@@ -2,6 +2,7 @@ package io.quiver.flink.packaging;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -75,7 +76,13 @@ final class StandaloneFlinkCluster implements AutoCloseable {
    */
   static StandaloneFlinkCluster start(Path dir, Path logDir) throws IOException {
     StandaloneFlinkCluster cluster =
-        new StandaloneFlinkCluster(dir, logDir, FlinkBuild.flinkClasspath(), freePort());
+        new StandaloneFlinkCluster(
+            dir,
+            logDir,
+            // Flink's scripts append HADOOP_CLASSPATH to every JVM's classpath; the bounded build
+            // needs Hadoop, the streaming sink does not use it.
+            FlinkBuild.flinkClasspath() + File.pathSeparator + FlinkBuild.hadoopClasspath(),
+            freePort());
     boolean started = false;
     try {
       cluster.writeConfiguration(dir, freePort());
