@@ -29,13 +29,17 @@ public final class RecordAccess {
     return record.id() instanceof UUID u ? PointId.of(u) : PointId.of((Long) record.id());
   }
 
-  /** The point an upsert writes; its vectors are the record's arrays, not copies. */
-  public static Point point(QuiverRecord record) {
+  /** An upsert's vectors by name ({@code ""} for the unnamed one): the record's arrays. */
+  public static Map<String, float[]> vectors(QuiverRecord record) {
     if (record.operation() != QuiverRecord.Operation.UPSERT) {
       throw new IllegalArgumentException(describe(record) + " is a delete, not a point");
     }
-    Map<String, float[]> vectors =
-        record.vector() != null ? Map.of("", record.vector()) : record.vectors();
+    return record.vector() != null ? Map.of("", record.vector()) : record.vectors();
+  }
+
+  /** The point an upsert writes; its vectors are the record's arrays, not copies. */
+  public static Point point(QuiverRecord record) {
+    Map<String, float[]> vectors = vectors(record);
     ObjectNode payload = NODES.objectNode();
     if (record.payload() != null) {
       record.payload().getFieldsMap().forEach((k, v) -> payload.set(k, json(v)));

@@ -32,12 +32,25 @@ public record AllBuilt(List<BuiltShards> writers) {
     public byte[] serialize(AllBuilt all) throws IOException {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       try (DataOutputStream out = new DataOutputStream(bytes)) {
-        out.writeInt(all.writers().size());
-        for (BuiltShards b : all.writers()) {
-          BuiltShards.Serializer.write(b, out);
-        }
+        write(all.writers(), out);
       }
       return bytes.toByteArray();
+    }
+
+    static void write(List<BuiltShards> writers, DataOutputStream out) throws IOException {
+      out.writeInt(writers.size());
+      for (BuiltShards b : writers) {
+        BuiltShards.Serializer.write(b, out);
+      }
+    }
+
+    static List<BuiltShards> read(DataInputStream in) throws IOException {
+      int n = in.readInt();
+      List<BuiltShards> writers = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        writers.add(BuiltShards.Serializer.read(in));
+      }
+      return writers;
     }
 
     @Override
@@ -46,12 +59,7 @@ public record AllBuilt(List<BuiltShards> writers) {
         throw new IOException("quiver build: committable version " + version + " is unknown");
       }
       try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(serialized))) {
-        int n = in.readInt();
-        List<BuiltShards> writers = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-          writers.add(BuiltShards.Serializer.read(in));
-        }
-        return new AllBuilt(writers);
+        return new AllBuilt(read(in));
       }
     }
   }

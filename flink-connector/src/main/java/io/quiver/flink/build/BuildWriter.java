@@ -1,7 +1,10 @@
 package io.quiver.flink.build;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quiver.engine.collection.CollectionConfig;
 import io.quiver.engine.collection.VectorParams;
+import io.quiver.engine.point.Point;
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.point.ShardRouter;
 import io.quiver.engine.segment.SegmentId;
@@ -64,6 +67,7 @@ final class BuildWriter<IN>
 
   private static final Logger LOG = LoggerFactory.getLogger(BuildWriter.class);
   private static final TypeSerializer<QuiverRecord> RECORDS = RecordAccess.serializer();
+  private static final ObjectNode NO_PAYLOAD = JsonNodeFactory.instance.objectNode();
 
   private final BuildSpec spec;
   private final SerializableFunction<IN, QuiverRecord> converter;
@@ -138,7 +142,8 @@ final class BuildWriter<IN>
     PointId id = RecordAccess.id(r);
     if (r.operation() == QuiverRecord.Operation.UPSERT) {
       try {
-        config.checkPoint(RecordAccess.point(r));
+        // Vectors only: the payload is converted once, when the segment is built.
+        config.checkPoint(new Point(id, RecordAccess.vectors(r), NO_PAYLOAD));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException(
             "quiver build of '"
@@ -260,9 +265,10 @@ final class BuildWriter<IN>
     for (java.nio.file.Path file : files) {
       try (RecordReader in = new RecordReader(file)) {
         for (QuiverRecord r = in.next(); r != null; r = in.next(), ordinal++) {
-          long[] seen = newest.get(RecordAccess.id(r));
+          PointId id = RecordAccess.id(r);
+          long[] seen = newest.get(id);
           if (seen == null) {
-            newest.put(RecordAccess.id(r), new long[] {r.version(), ordinal});
+            newest.put(id, new long[] {r.version(), ordinal});
           } else if (Long.compareUnsigned(r.version(), seen[0]) > 0) {
             seen[0] = r.version();
             seen[1] = ordinal;

@@ -64,10 +64,7 @@ final class GatherBuilt
     try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
       out.writeBoolean(emitted);
       out.writeLong(checkpoint);
-      out.writeInt(built.size());
-      for (BuiltShards b : built.values()) {
-        BuiltShards.Serializer.write(b, out);
-      }
+      AllBuilt.Serializer.write(new ArrayList<>(built.values()), out);
     }
     state.add(bytes.toByteArray());
   }
@@ -86,11 +83,7 @@ final class GatherBuilt
           new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
         emitted |= in.readBoolean();
         checkpoint = Math.max(checkpoint, in.readLong());
-        int n = in.readInt();
-        for (int i = 0; i < n; i++) {
-          BuiltShards b = BuiltShards.Serializer.read(in);
-          built.put(b.subtask(), b);
-        }
+        AllBuilt.Serializer.read(in).forEach(b -> built.put(b.subtask(), b));
       }
     }
   }

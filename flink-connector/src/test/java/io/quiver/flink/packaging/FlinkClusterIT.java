@@ -80,24 +80,8 @@ class FlinkClusterIT {
 
   @Test
   void flinkRunWritesThroughTheSinkFromTheUserCodeClassLoader() throws Exception {
-    cluster.awaitSlots(2, TIMEOUT);
-    Path clientLog = FlinkBuild.workDir().resolve("flink-cluster").resolve("client.log");
-    int exit =
-        cluster.runClient(
-            List.of(
-                "run",
-                "-m",
-                cluster.restAddress(),
-                "-c",
-                ClusterJob.class.getName(),
-                jobJar.toString(),
-                node.address(),
-                COLLECTION),
-            clientLog.getFileName().toString(),
-            TIMEOUT);
-    assertEquals(0, exit, () -> "flink run exited with " + exit + "; " + cluster.logTails());
-
-    Map<String, String> report = report(clientLog);
+    Map<String, String> report =
+        flinkRun("client.log", ClusterJob.class, node.address(), COLLECTION);
     assertTrue(
         report.getOrDefault("job", "").startsWith("finished "),
         () -> report + "; " + cluster.logTails());
@@ -145,26 +129,15 @@ class FlinkClusterIT {
    */
   @Test
   void flinkRunBuildsAVersionAndPublishesIt() throws Exception {
-    cluster.awaitSlots(2, TIMEOUT);
     Path root = Files.createDirectories(temp.resolve("snapshots"));
     String collection = "cluster_build";
-    Path clientLog = FlinkBuild.workDir().resolve("flink-cluster").resolve("client-build.log");
-    int exit =
-        cluster.runClient(
-            List.of(
-                "run",
-                "-m",
-                cluster.restAddress(),
-                "-c",
-                ClusterJob.Build.class.getName(),
-                jobJar.toString(),
-                root.toUri().toString(),
-                node.restAddress(),
-                collection),
-            clientLog.getFileName().toString(),
-            TIMEOUT);
-    assertEquals(0, exit, () -> "flink run exited with " + exit + "; " + cluster.logTails());
-    Map<String, String> report = report(clientLog);
+    Map<String, String> report =
+        flinkRun(
+            "client-build.log",
+            ClusterJob.Build.class,
+            root.toUri().toString(),
+            node.restAddress(),
+            collection);
     assertEquals("version 1", report.get("build"), report.toString());
     assertTrue(Files.exists(root.resolve(collection).resolve("v1").resolve("manifest.json")));
 
@@ -179,6 +152,22 @@ class FlinkClusterIT {
       }
     }
     assertNothingRanAfterTheJob();
+  }
+
+  /**
+   * {@code flink run -c <job> <job jar> <args>} against the cluster, which must exit 0; returns the
+   * job's {@code quiver-packaging:} report from the client's output in {@code logName}.
+   */
+  private static Map<String, String> flinkRun(String logName, Class<?> job, String... args)
+      throws Exception {
+    cluster.awaitSlots(2, TIMEOUT);
+    List<String> command =
+        new ArrayList<>(
+            List.of("run", "-m", cluster.restAddress(), "-c", job.getName(), jobJar.toString()));
+    command.addAll(List.of(args));
+    int exit = cluster.runClient(command, logName, TIMEOUT);
+    assertEquals(0, exit, () -> "flink run exited with " + exit + "; " + cluster.logTails());
+    return report(FlinkBuild.workDir().resolve("flink-cluster").resolve(logName));
   }
 
   /** The shaded jar's entries and the job's classes: a user's fat job jar. */
