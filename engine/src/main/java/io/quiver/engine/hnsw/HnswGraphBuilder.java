@@ -1,5 +1,6 @@
 package io.quiver.engine.hnsw;
 
+import io.quiver.engine.accel.Neighbors;
 import io.quiver.engine.vector.RandomVectorScorer;
 import io.quiver.engine.vector.VectorSimilarity;
 import io.quiver.engine.vector.VectorValues;
@@ -21,6 +22,13 @@ import java.util.concurrent.atomic.AtomicReference;
  * new node against the better neighbours, and the worse neighbours against the new node. The worst
  * non-diverse entry goes (the worst entry when all are diverse), so pruning costs one bulk scoring
  * of the list instead of a quadratic re-selection.
+ *
+ * <p>An accelerator that computes a k-nearest-neighbour graph changes how level 0, which holds
+ * every node and most of the work, is formed ({@link #build(int, Neighbors)}): each node's list is
+ * the diversity selection over its k nearest neighbours instead of over a beam search's results,
+ * and then every selected link is mirrored with the same reverse-link pruning as insertion. The
+ * upper levels, about one node in {@code m}, are still built by insertion on the CPU. The result is
+ * the same kind of graph, written in the same format, so search does not know how it was built.
  */
 public final class HnswGraphBuilder {
 
@@ -58,11 +66,11 @@ public final class HnswGraphBuilder {
     if (size == 0) {
       return graph;
     }
-    new Inserter().insert(0);
+    new Inserter().insert(0, 0);
     if (threads == 1 || size < 1024) {
       Inserter inserter = new Inserter();
       for (int node = 1; node < size; node++) {
-        inserter.insert(node);
+        inserter.insert(node, 0);
       }
     } else {
       insertConcurrently(threads);
@@ -71,21 +79,91 @@ public final class HnswGraphBuilder {
     return graph;
   }
 
-  private void insertConcurrently(int threads) {
+  /**
+   * Builds the graph with level 0 formed from {@code knn}, each vector's nearest other vectors best
+   * first (as an accelerator's {@code knnGraph} returns them; -1 pads a short row), and the upper
+   * levels by insertion.
+   */
+  OnHeapHnswGraph build(int threads, Neighbors knn) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1; got " + threads);
+    }
     int size = vectors.size();
-    AtomicInteger next = new AtomicInteger(1);
+    if (knn.rows() != size) {
+      throw new IllegalArgumentException(
+          "the k-NN graph has " + knn.rows() + " rows for " + size + " vectors");
+    }
+    if (size == 0) {
+      return graph;
+    }
+    int[] upper = new int[size];
+    int uppers = 0;
+    for (int node = 0; node < size; node++) {
+      if (graph.nodeLevel(node) > 0) {
+        upper[uppers++] = node;
+      }
+    }
+    // The entry point is the first node of the highest level, as insertion in id order makes it.
+    int first = uppers > 0 ? upper[0] : 0;
+    graph.offerEntry(first);
+    forEach(
+        uppers,
+        threads,
+        (inserter, i) -> {
+          if (upper[i] != first) {
+            inserter.insert(upper[i], 1);
+          }
+        });
+    int m0 = config.maxConn(0);
+    int[] selected = new int[Math.multiplyExact(size, m0)];
+    float[] selectedScores = new float[selected.length];
+    int[] counts = new int[size];
+    forEach(
+        size,
+        threads,
+        (inserter, node) ->
+            counts[node] =
+                inserter.selectFromNeighbors(node, knn, selected, selectedScores, node * m0));
+    forEach(
+        size,
+        threads,
+        (inserter, node) ->
+            inserter.link(node, 0, selected, selectedScores, node * m0, counts[node]));
+    new Inserter().connectComponents();
+    return graph;
+  }
+
+  private interface NodeTask {
+    void run(Inserter inserter, int index);
+  }
+
+  private void insertConcurrently(int threads) {
+    forEach(
+        vectors.size(),
+        threads,
+        (inserter, node) -> {
+          if (node > 0) {
+            inserter.insert(node, 0);
+          }
+        });
+  }
+
+  /** Runs {@code task} for every index in {@code [0, count)} on {@code threads} threads. */
+  private void forEach(int count, int threads, NodeTask task) {
+    AtomicInteger next = new AtomicInteger();
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread[] workers = new Thread[threads];
-    for (int t = 0; t < threads; t++) {
+    int running = Math.max(1, Math.min(threads, count / 64));
+    Thread[] workers = new Thread[running];
+    for (int t = 0; t < running; t++) {
       workers[t] =
           new Thread(
               () -> {
                 try {
                   Inserter inserter = new Inserter();
-                  for (int node = next.getAndIncrement();
-                      node < size && failure.get() == null;
-                      node = next.getAndIncrement()) {
-                    inserter.insert(node);
+                  for (int i = next.getAndIncrement();
+                      i < count && failure.get() == null;
+                      i = next.getAndIncrement()) {
+                    task.run(inserter, i);
                   }
                 } catch (Throwable e) {
                   failure.compareAndSet(null, e);
@@ -122,7 +200,8 @@ public final class HnswGraphBuilder {
     private final int[] listNodes = new int[graph.maxDegree()];
     private final float[] listScores = new float[graph.maxDegree()];
 
-    void insert(int node) {
+    /** Inserts {@code node} on its levels down to {@code lowestLevel}. */
+    void insert(int node, int lowestLevel) {
       int nodeLevel = graph.nodeLevel(node);
       int ep = graph.entryNode();
       int top = graph.maxLevel();
@@ -135,14 +214,14 @@ public final class HnswGraphBuilder {
       eps[0] = searcher.results.topNode();
       epScores[0] = searcher.results.topScore();
       int epCount = 1;
-      for (int level = Math.min(nodeLevel, top); level >= 0; level--) {
+      for (int level = Math.min(nodeLevel, top); level >= lowestLevel; level--) {
         searcher.searchLevel(scorer, graph, level, eps, epScores, epCount, ef);
         int n = drainBestFirst(searcher.results, node);
         System.arraycopy(candidates, 0, eps, 0, n);
         System.arraycopy(candidateScores, 0, epScores, 0, n);
         epCount = n;
         int kept = selectDiverse(n, config.maxConn(level));
-        link(node, level, kept, scorer);
+        link(node, level, selected, selectedScores, 0, kept, scorer);
       }
       if (nodeLevel > top) {
         graph.offerEntry(node);
@@ -272,7 +351,41 @@ public final class HnswGraphBuilder {
       return kept;
     }
 
-    private void link(int node, int level, int kept, RandomVectorScorer nodeScorer) {
+    /**
+     * Selects level-0 neighbours of {@code node} from its row of {@code knn} into {@code out[at ..
+     * at + m0)} and returns how many.
+     */
+    int selectFromNeighbors(int node, Neighbors knn, int[] out, float[] outScores, int at) {
+      int n = 0;
+      for (int rank = 0; rank < knn.k() && n < ef; rank++) {
+        int c = knn.id(node, rank);
+        if (c < 0) {
+          break;
+        }
+        if (c != node) {
+          candidates[n] = c;
+          candidateScores[n] = knn.score(node, rank);
+          n++;
+        }
+      }
+      int kept = selectDiverse(n, config.maxConn(0));
+      System.arraycopy(selected, 0, out, at, kept);
+      System.arraycopy(selectedScores, 0, outScores, at, kept);
+      return kept;
+    }
+
+    void link(int node, int level, int[] chosen, float[] chosenScores, int at, int kept) {
+      link(node, level, chosen, chosenScores, at, kept, vectors.scorer(similarity, node));
+    }
+
+    private void link(
+        int node,
+        int level,
+        int[] chosen,
+        float[] chosenScores,
+        int at,
+        int kept,
+        RandomVectorScorer nodeScorer) {
       int maxConn = config.maxConn(level);
       int[] nbrs = graph.neighborArray(level);
       float[] scores = graph.scoreArray(level);
@@ -281,16 +394,16 @@ public final class HnswGraphBuilder {
         int base = graph.base(level, slot);
         int count = graph.count(level, slot);
         if (count == 0) {
-          System.arraycopy(selected, 0, nbrs, base, kept);
-          System.arraycopy(selectedScores, 0, scores, base, kept);
+          System.arraycopy(chosen, at, nbrs, base, kept);
+          System.arraycopy(chosenScores, at, scores, base, kept);
           graph.setCount(level, slot, kept);
         } else {
           // Another thread linked to this node while it was being inserted: merge, keep the best.
           for (int i = 0; i < kept; i++) {
-            if (contains(nbrs, base, count, selected[i])) {
+            if (contains(nbrs, base, count, chosen[at + i])) {
               continue;
             }
-            count = insertSorted(nbrs, scores, base, count, selected[i], selectedScores[i]);
+            count = insertSorted(nbrs, scores, base, count, chosen[at + i], chosenScores[at + i]);
             if (count > maxConn) {
               count--;
             }
@@ -299,7 +412,7 @@ public final class HnswGraphBuilder {
         }
       }
       for (int i = 0; i < kept; i++) {
-        addReverseLink(selected[i], level, node, selectedScores[i], nodeScorer, maxConn);
+        addReverseLink(chosen[at + i], level, node, chosenScores[at + i], nodeScorer, maxConn);
       }
     }
 

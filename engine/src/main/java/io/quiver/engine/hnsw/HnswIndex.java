@@ -1,5 +1,7 @@
 package io.quiver.engine.hnsw;
 
+import io.quiver.engine.accel.Accelerator;
+import io.quiver.engine.accel.Neighbors;
 import io.quiver.engine.quant.QuantizedVectors;
 import io.quiver.engine.store.AtomicFileWriter;
 import io.quiver.engine.store.CorruptFileException;
@@ -95,6 +97,46 @@ public final class HnswIndex {
     OnHeapHnswGraph built = new HnswGraphBuilder(vectors, similarity, config).build(threads);
     return new HnswIndex(vectors, similarity, config, PackedHnswGraph.pack(built, config), null);
   }
+
+  /**
+   * Builds the graph with {@code accelerator} when it {@linkplain Accelerator#buildsGraphs builds
+   * graphs} and there are enough vectors for it to pay: level 0 from its k-nearest-neighbour graph
+   * ({@code k = min(efConstruct, size - 1)}), the upper levels by insertion. Otherwise, and with a
+   * null accelerator, as {@link #build(VectorValues, VectorSimilarity, HnswConfig, int)}.
+   */
+  public static HnswIndex build(
+      VectorValues vectors,
+      VectorSimilarity similarity,
+      HnswConfig config,
+      int threads,
+      Accelerator accelerator) {
+    if (accelerator == null || !accelerator.buildsGraphs() || vectors.size() < MIN_ACCELERATED) {
+      return build(vectors, similarity, config, threads);
+    }
+    if (similarity.normalizes()) {
+      checkNormalized(vectors);
+    }
+    int k = Math.min(config.efConstruct(), vectors.size() - 1);
+    return build(
+        vectors, similarity, config, threads, accelerator.knnGraph(vectors, similarity, k));
+  }
+
+  /**
+   * Builds the graph with level 0 formed from {@code knn}, every vector's nearest other vectors
+   * best first, and the upper levels by insertion: how an accelerator's graph becomes HNSW.
+   */
+  public static HnswIndex build(
+      VectorValues vectors,
+      VectorSimilarity similarity,
+      HnswConfig config,
+      int threads,
+      Neighbors knn) {
+    OnHeapHnswGraph built = new HnswGraphBuilder(vectors, similarity, config).build(threads, knn);
+    return new HnswIndex(vectors, similarity, config, PackedHnswGraph.pack(built, config), null);
+  }
+
+  /** Below this many vectors a graph is inserted on the CPU even when an accelerator is at hand. */
+  public static final int MIN_ACCELERATED = 4096;
 
   private static void checkNormalized(VectorValues vectors) {
     VectorOps ops = VectorOpsProvider.get();

@@ -1,0 +1,151 @@
+package io.quiver.engine.accel;
+
+import io.quiver.engine.quant.KMeans;
+import io.quiver.engine.vector.RandomVectorScorer;
+import io.quiver.engine.vector.VectorSimilarity;
+import io.quiver.engine.vector.VectorValues;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
+
+/**
+ * The reference accelerator: the engine's own scorers ({@code VectorOps}, SIMD or plain) and {@link
+ * KMeans}, spread over a fixed number of threads by rows. Exact in everything, including {@link
+ * #knnGraph}, which costs {@code n^2} distances: fine for contract tests and small blocks, which is
+ * why a segment build on the CPU inserts into the graph instead ({@link #buildsGraphs()} is false).
+ */
+public final class CpuAccelerator implements Accelerator {
+
+  private static final int BLOCK = 256;
+  private static final int ROWS_PER_TASK = 16;
+
+  private final int threads;
+
+  public CpuAccelerator(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be >= 1; got " + threads);
+    }
+    this.threads = threads;
+  }
+
+  @Override
+  public String name() {
+    return "cpu";
+  }
+
+  @Override
+  public Neighbors topK(
+      float[] queries, int queryCount, VectorValues vectors, VectorSimilarity similarity, int k) {
+    int dim = vectors.dimension();
+    Checks.queries(queries, queryCount, dim);
+    Checks.k(k);
+    Neighbors out = Neighbors.empty(queryCount, k);
+    forEachRow(
+        queryCount,
+        k,
+        (heap, row) -> {
+          float[] query = new float[dim];
+          System.arraycopy(queries, row * dim, query, 0, dim);
+          scoreAll(vectors.scorer(similarity, query), vectors.size(), -1, heap);
+          heap.drainInto(out, row);
+        });
+    return out;
+  }
+
+  @Override
+  public Neighbors knnGraph(VectorValues vectors, VectorSimilarity similarity, int k) {
+    Checks.k(k);
+    Neighbors out = Neighbors.empty(vectors.size(), k);
+    forEachRow(
+        vectors.size(),
+        k,
+        (heap, row) -> {
+          scoreAll(vectors.scorer(similarity, row), vectors.size(), row, heap);
+          heap.drainInto(out, row);
+        });
+    return out;
+  }
+
+  @Override
+  public int exactGraphLimit() {
+    return Integer.MAX_VALUE;
+  }
+
+  @Override
+  public float[] kMeans(float[] data, int n, int dim, int k, int maxIterations, long seed) {
+    return KMeans.train(data, n, dim, k, maxIterations, seed, threads);
+  }
+
+  @Override
+  public boolean buildsGraphs() {
+    return false;
+  }
+
+  @Override
+  public void close() {}
+
+  /** Offers every ordinal in {@code [0, size)} but {@code skip} to {@code heap}. */
+  private static void scoreAll(RandomVectorScorer scorer, int size, int skip, TopKHeap heap) {
+    int[] ords = new int[BLOCK];
+    float[] scores = new float[BLOCK];
+    for (int start = 0; start < size; start += BLOCK) {
+      int n = 0;
+      for (int ord = start, end = Math.min(size, start + BLOCK); ord < end; ord++) {
+        if (ord != skip) {
+          ords[n++] = ord;
+        }
+      }
+      scorer.bulkScore(ords, scores, n);
+      for (int i = 0; i < n; i++) {
+        heap.offer(ords[i], scores[i]);
+      }
+    }
+  }
+
+  private interface RowTask {
+    void run(TopKHeap heap, int row);
+  }
+
+  /** Runs {@code task} for every row in {@code [0, rows)} over this accelerator's threads. */
+  private void forEachRow(int rows, int k, RowTask task) {
+    AtomicInteger next = new AtomicInteger();
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    IntConsumer worker =
+        ignored -> {
+          TopKHeap heap = new TopKHeap(k);
+          try {
+            for (int from;
+                failure.get() == null && (from = next.getAndAdd(ROWS_PER_TASK)) < rows; ) {
+              for (int row = from, end = Math.min(rows, from + ROWS_PER_TASK); row < end; row++) {
+                task.run(heap, row);
+              }
+            }
+          } catch (Throwable e) {
+            failure.compareAndSet(null, e);
+          }
+        };
+    int helpers = Math.min(threads, (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK) - 1;
+    Thread[] pool = new Thread[Math.max(0, helpers)];
+    for (int t = 0; t < pool.length; t++) {
+      int id = t;
+      pool[t] = new Thread(() -> worker.accept(id), "quiver-cpu-accel-" + t);
+      pool[t].start();
+    }
+    worker.accept(-1);
+    for (Thread thread : pool) {
+      try {
+        thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        failure.compareAndSet(null, e);
+      }
+    }
+    Throwable e = failure.get();
+    if (e instanceof RuntimeException) {
+      throw (RuntimeException) e;
+    }
+    if (e != null) {
+      throw new IllegalStateException("accelerator task failed: " + e, e);
+    }
+  }
+}
