@@ -1,5 +1,6 @@
 package io.quiver.engine.quant;
 
+import io.quiver.engine.accel.Accelerator;
 import io.quiver.engine.store.CorruptFileException;
 import io.quiver.engine.vector.RandomVectorScorer;
 import io.quiver.engine.vector.VectorOpsProvider;
@@ -96,6 +97,29 @@ public final class ProductQuantizer implements VectorQuantizer {
   /** As {@link #train(VectorSimilarity, VectorValues, int, long)} with {@code threads} threads. */
   static ProductQuantizer train(
       VectorSimilarity similarity, VectorValues vectors, int compression, long seed, int threads) {
+    return train(similarity, vectors, compression, seed, threads, null);
+  }
+
+  /**
+   * As {@link #train(VectorSimilarity, VectorValues, int, long)}, clustering every subspace on
+   * {@code accelerator}, one after another (an accelerator serves one thread at a time).
+   */
+  static ProductQuantizer train(
+      VectorSimilarity similarity,
+      VectorValues vectors,
+      int compression,
+      long seed,
+      Accelerator accelerator) {
+    return train(similarity, vectors, compression, seed, 1, accelerator);
+  }
+
+  private static ProductQuantizer train(
+      VectorSimilarity similarity,
+      VectorValues vectors,
+      int compression,
+      long seed,
+      int threads,
+      Accelerator accelerator) {
     if (similarity == null) {
       throw new IllegalArgumentException("similarity is missing");
     }
@@ -135,8 +159,11 @@ public final class ProductQuantizer implements VectorQuantizer {
           for (int m; (m = next.getAndIncrement()) < subspaces; ) {
             int size = starts[m + 1] - starts[m];
             float[] centroids =
-                KMeans.train(
-                    pointsOf[m], n, size, CENTROIDS, ITERATIONS, subspaceSeed(seed, m), inner);
+                accelerator != null
+                    ? accelerator.kMeans(
+                        pointsOf[m], n, size, CENTROIDS, ITERATIONS, subspaceSeed(seed, m))
+                    : KMeans.train(
+                        pointsOf[m], n, size, CENTROIDS, ITERATIONS, subspaceSeed(seed, m), inner);
             float[][] own = KMeans.columns(centroids, CENTROIDS, size);
             System.arraycopy(own, 0, columns, starts[m], size);
           }

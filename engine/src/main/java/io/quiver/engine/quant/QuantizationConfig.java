@@ -3,6 +3,7 @@ package io.quiver.engine.quant;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quiver.engine.accel.Accelerator;
 import io.quiver.engine.vector.VectorSimilarity;
 import io.quiver.engine.vector.VectorValues;
 import java.util.Iterator;
@@ -35,6 +36,16 @@ public sealed interface QuantizationConfig
 
   /** Trains a quantizer of this configuration on (a seeded sample of) {@code vectors}. */
   VectorQuantizer train(VectorSimilarity similarity, VectorValues vectors, long seed);
+
+  /**
+   * As {@link #train(VectorSimilarity, VectorValues, long)}, handing k-means (product
+   * quantization's codebooks) to {@code accelerator} when it runs on a device ({@link
+   * Accelerator#buildsGraphs()}); the other quantizers do not cluster and ignore it.
+   */
+  default VectorQuantizer train(
+      VectorSimilarity similarity, VectorValues vectors, long seed, Accelerator accelerator) {
+    return train(similarity, vectors, seed);
+  }
 
   /** The configuration as Qdrant-shaped JSON. */
   JsonNode toJson();
@@ -118,6 +129,15 @@ public sealed interface QuantizationConfig
     @Override
     public VectorQuantizer train(VectorSimilarity similarity, VectorValues vectors, long seed) {
       return ProductQuantizer.train(similarity, vectors, compression, seed);
+    }
+
+    @Override
+    public VectorQuantizer train(
+        VectorSimilarity similarity, VectorValues vectors, long seed, Accelerator accelerator) {
+      if (accelerator == null || !accelerator.buildsGraphs()) {
+        return train(similarity, vectors, seed);
+      }
+      return ProductQuantizer.train(similarity, vectors, compression, seed, accelerator);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.quiver.engine.segment;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.quiver.engine.accel.Accelerator;
 import io.quiver.engine.collection.CollectionConfig;
 import io.quiver.engine.collection.VectorParams;
 import io.quiver.engine.hnsw.HnswConfig;
@@ -54,6 +55,8 @@ public final class SegmentBuilder {
   private long[] versions = new long[1024];
   private final Map<Integer, Point> replaced = new HashMap<>();
   private boolean finished;
+  private Accelerator accelerator;
+  private String builtBy = "cpu";
 
   /**
    * @param dir the segment's directory, created if needed; must hold no other segment
@@ -86,6 +89,17 @@ public final class SegmentBuilder {
 
   public SegmentId id() {
     return id;
+  }
+
+  /**
+   * Builds graphs (and product quantization's codebooks) with {@code accelerator} where it runs on
+   * a device and the vectors are many enough for it to pay; the segment's meta records its name in
+   * {@code built_by}. Without one, or with the CPU reference, everything runs on the CPU. The
+   * builder does not close it.
+   */
+  public SegmentBuilder withAccelerator(Accelerator accelerator) {
+    this.accelerator = accelerator;
+    return this;
   }
 
   /** The number of distinct points added so far. */
@@ -168,7 +182,7 @@ public final class SegmentBuilder {
     if (!payloadIndexes.isEmpty()) {
       writePayloadIndexes(segmentId);
     }
-    SegmentMeta meta = new SegmentMeta(id, n, maxVersion, "cpu", config, names, payloadIndexes);
+    SegmentMeta meta = new SegmentMeta(id, n, maxVersion, builtBy, config, names, payloadIndexes);
     meta.write(dir);
     return meta;
   }
@@ -176,12 +190,27 @@ public final class SegmentBuilder {
   private void writeVector(int i, VectorParams params, VectorValues values, byte[] segmentId)
       throws IOException {
     MappedVectorValues.write(dir.resolve(ImmutableSegment.vectorsFile(i)), values, segmentId);
+    boolean accelerated =
+        accelerator != null
+            && accelerator.buildsGraphs()
+            && values.size() >= HnswIndex.MIN_ACCELERATED;
     HnswIndex index =
-        HnswIndex.build(values, params.distance(), params.hnsw().toConfig(params.size()), threads);
+        HnswIndex.build(
+            values,
+            params.distance(),
+            params.hnsw().toConfig(params.size()),
+            threads,
+            accelerated ? accelerator : null);
+    if (accelerated) {
+      builtBy = accelerator.name();
+    }
     index.write(dir.resolve(ImmutableSegment.graphFile(i)), segmentId);
     if (params.quantization() != null && values.size() > 0) {
       VectorQuantizer quantizer =
-          params.quantization().train(params.distance(), values, QUANTIZATION_SEED);
+          params
+              .quantization()
+              .train(
+                  params.distance(), values, QUANTIZATION_SEED, accelerated ? accelerator : null);
       QuantizedVectors.encode(quantizer, values, threads)
           .write(dir.resolve(ImmutableSegment.codesFile(i)), segmentId);
     }
