@@ -192,6 +192,33 @@ class BadInputTest {
   }
 
   @Test
+  void aGpuDemandedWhereNoneOpensFailsTheTaskSayingWhy() {
+    Dataset<Row> good = withBadRow(RowFactory.create(20L, Writes.vector(20, 0, 4), 0.5));
+    String message =
+        Writes.messages(
+            assertThrows(
+                Exception.class,
+                () ->
+                    Writes.writer(good, root, "gpu")
+                        .option("dimension", "4")
+                        .option("accelerator", "cuda")
+                        .mode("append")
+                        .save()));
+    assertTrue(message.contains("accelerator 'cuda' cannot be opened"), message);
+    assertFalse(Files.exists(root.resolve("gpu").resolve("v1").resolve("manifest.json")));
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Writes.writer(good, root, "gpu")
+                    .option("accelerator", "gpu")
+                    .mode("append")
+                    .save());
+    assertEquals(
+        "option 'accelerator' must be one of [auto, cpu, cuda]; got 'gpu'", e.getMessage());
+  }
+
+  @Test
   void skipNeedsTheDimensionUpFront() {
     IllegalArgumentException e =
         assertThrows(

@@ -1,5 +1,8 @@
 package io.quiver.spark.write;
 
+import io.quiver.engine.accel.Accelerator;
+import io.quiver.engine.accel.AcceleratorOptions;
+import io.quiver.engine.accel.Accelerators;
 import io.quiver.engine.point.ShardRouter;
 import io.quiver.engine.snapshot.store.HadoopFiles;
 import io.quiver.engine.snapshot.store.SegmentStager;
@@ -10,6 +13,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.spark.TaskContext;
+import org.apache.spark.resource.ResourceInformation;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.metric.CustomTaskMetric;
 import org.apache.spark.sql.connector.write.DataWriter;
@@ -77,20 +81,24 @@ final class SegmentDataWriter implements DataWriter<InternalRow> {
             : System.getProperty("java.io.tmpdir");
     Path work =
         Path.of(dir).resolve("quiver-" + job.jobId() + "-" + partition + "-" + taskAttemptId);
-    TaskContext task = TaskContext.get();
-    int threads =
-        job.options().threads > 0 ? job.options().threads : task == null ? 1 : task.cpus();
     return new ShardedBuild(
         work,
         job.spec().resolve(dimensions.sizes()),
         job.spec().payloadIndexes(),
-        threads,
+        threads(),
         shard -> job.segmentId(partition, taskAttemptId, shard));
   }
 
   @Override
   public WriterCommitMessage commit() throws IOException {
-    List<ShardedBuild.BuiltSegment> built = build == null ? List.of() : build.finish();
+    List<ShardedBuild.BuiltSegment> built;
+    if (build == null) {
+      built = List.of();
+    } else {
+      try (Accelerator accelerator = openAccelerator()) {
+        built = build.finish(accelerator);
+      }
+    }
     if (built.size() > 1) {
       LOG.info(
           "task {} built {} segments (one per shard it saw): Spark's clustering by '{}' does not"
@@ -107,6 +115,38 @@ final class SegmentDataWriter implements DataWriter<InternalRow> {
     List<StagedSegment> staged =
         stager.stage(built, dimensions.sizes(), uploaded -> maybeFail(uploaded));
     return new SegmentCommitMessage(partition, taskAttemptId, staged, rows, skipped);
+  }
+
+  /**
+   * The accelerator this task builds with, or null for the CPU: the GPU Spark assigned the task
+   * (its first {@code gpu} resource address), opened through the engine's {@link Accelerators}; a
+   * task without one builds on the CPU unless the job demands {@code accelerator=cuda}.
+   */
+  private Accelerator openAccelerator() {
+    String kind = job.options().accelerator;
+    if (kind.equals("cpu")) {
+      return null;
+    }
+    TaskContext task = TaskContext.get();
+    ResourceInformation gpu = task == null ? null : task.resourcesJMap().get("gpu");
+    String address = gpu == null || gpu.addresses().length == 0 ? null : gpu.addresses()[0];
+    if (address == null && kind.equals("auto")) {
+      return null;
+    }
+    int device;
+    try {
+      device = address == null ? 0 : Integer.parseInt(address.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalStateException(
+          "task " + partition + " was given GPU address '" + address + "', not a device number");
+    }
+    return Accelerators.open(
+        new AcceleratorOptions(kind, device, job.options().acceleratorMemory, threads()));
+  }
+
+  private int threads() {
+    TaskContext task = TaskContext.get();
+    return job.options().threads > 0 ? job.options().threads : task == null ? 1 : task.cpus();
   }
 
   /** Test-only failure injection, after the first file went up, so the attempt leaves debris. */

@@ -7,6 +7,7 @@ import static io.quiver.spark.OptionParsing.pairs;
 import static io.quiver.spark.OptionParsing.required;
 import static io.quiver.spark.OptionParsing.text;
 
+import io.quiver.engine.accel.AcceleratorOptions;
 import io.quiver.engine.snapshot.store.CollectionLayout;
 import java.io.Serializable;
 import java.util.Collections;
@@ -43,6 +44,11 @@ import java.util.Map;
  *       skippedRows} metric.
  *   <li>{@code threads}: build threads per task (default {@code spark.task.cpus}); {@code
  *       local_dir}: where tasks build segments before uploading (default java.io.tmpdir).
+ *   <li>{@code accelerator}: {@code auto} (default: a task that Spark gave a GPU, through {@code
+ *       spark.task.resource.gpu.amount}, builds its graphs on it when the {@code gpu} module can
+ *       open it, else on the CPU), {@code cpu}, or {@code cuda} (the GPU must open, or the task
+ *       fails); {@code accelerator_memory}: the device memory a task may use (default most of what
+ *       is free).
  * </ul>
  */
 public final class WriteOptions implements Serializable {
@@ -80,6 +86,8 @@ public final class WriteOptions implements Serializable {
   final boolean skipBadRows;
   final int threads;
   final String localDir;
+  final String accelerator;
+  final long acceleratorMemory;
 
   /** A node's REST address to publish the committed version to, or null. */
   final String publish;
@@ -112,6 +120,8 @@ public final class WriteOptions implements Serializable {
           "on_error",
           "threads",
           "local_dir",
+          "accelerator",
+          "accelerator_memory",
           "publish",
           "api_key",
           "publish_timeout",
@@ -141,6 +151,10 @@ public final class WriteOptions implements Serializable {
     skipBadRows = choice(o, "on_error", "fail", List.of("fail", "skip")).equals("skip");
     threads = integer(o, "threads", 0, 0, 4096);
     localDir = text(o, "local_dir", null);
+    accelerator = choice(o, "accelerator", "auto", List.of("auto", "cpu", "cuda"));
+    acceleratorMemory =
+        AcceleratorOptions.parseBytes(
+            "option 'accelerator_memory'", text(o, "accelerator_memory", "0"));
     publish = text(o, "publish", null);
     apiKey = text(o, "api_key", null);
     publishTimeoutSeconds = integer(o, "publish_timeout", 3600, 1, 7 * 24 * 3600);

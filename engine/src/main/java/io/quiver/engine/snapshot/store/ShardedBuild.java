@@ -1,5 +1,6 @@
 package io.quiver.engine.snapshot.store;
 
+import io.quiver.engine.accel.Accelerator;
 import io.quiver.engine.collection.CollectionConfig;
 import io.quiver.engine.point.Point;
 import io.quiver.engine.segment.SegmentBuilder;
@@ -71,11 +72,19 @@ public final class ShardedBuild implements Closeable {
     return builders.size();
   }
 
-  /** Writes every segment; the build cannot take points afterwards. */
+  /** Writes every segment on the CPU; the build cannot take points afterwards. */
   public List<BuiltSegment> finish() throws IOException {
+    return finish(null);
+  }
+
+  /**
+   * Writes every segment, building graphs with {@code accelerator} where it pays ({@link
+   * SegmentBuilder#withAccelerator}); null means the CPU. The build cannot take points afterwards.
+   */
+  public List<BuiltSegment> finish(Accelerator accelerator) throws IOException {
     List<BuiltSegment> out = new ArrayList<>(builders.size());
     for (Map.Entry<Integer, SegmentBuilder> e : builders.entrySet()) {
-      SegmentBuilder builder = e.getValue();
+      SegmentBuilder builder = e.getValue().withAccelerator(accelerator);
       SegmentMeta meta = builder.finish();
       Path dir = workDir.resolve("shard-" + e.getKey()).resolve(builder.id().toString());
       out.add(new BuiltSegment(e.getKey(), builder.id(), dir, meta.pointCount()));
