@@ -94,6 +94,41 @@ class HnswIndexTest {
     }
   }
 
+  /**
+   * Well-separated clusters, where a graph made of nearest neighbours alone falls apart into one
+   * piece per cluster: level 0 from the k-NN graph must still be connected and search as well as
+   * insertion.
+   */
+  @Test
+  void levelZeroFromAKnnGraphKeepsClustersConnected() {
+    long seed = TestData.seed();
+    float[][] all = TestData.gaussianMixture(12_200, 48, 64, seed);
+    float[][] base = Arrays.copyOf(all, 12_000);
+    float[][] queries = Arrays.copyOfRange(all, 12_000, all.length);
+    ArrayVectorValues values = ArrayVectorValues.of(base);
+    HnswIndex inserted = HnswIndex.build(values, VectorSimilarity.EUCLID, CONFIG, 2);
+    Neighbors knn;
+    try (CpuAccelerator cpu = new CpuAccelerator(2)) {
+      knn = cpu.knnGraph(values, VectorSimilarity.EUCLID, CONFIG.efConstruct());
+    }
+    HnswIndex fromKnn = HnswIndex.build(values, VectorSimilarity.EUCLID, CONFIG, 2, knn);
+    assertInvariants(fromKnn);
+    for (int ef : new int[] {32, 64, 200}) {
+      double insertion = recall(inserted, queries, 10, ef);
+      double knnBuilt = recall(fromKnn, queries, 10, ef);
+      assertTrue(
+          knnBuilt >= insertion - 0.01,
+          "ef="
+              + ef
+              + ": k-NN-built recall "
+              + knnBuilt
+              + " vs inserted "
+              + insertion
+              + " seed="
+              + seed);
+    }
+  }
+
   @Test
   void concurrentBuildMatchesSingleThreadedQuality() {
     long seed = TestData.seed();
