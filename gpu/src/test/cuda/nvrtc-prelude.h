@@ -17,9 +17,23 @@ typedef __SIZE_TYPE__ size_t;
 __device__ inline float __int_as_float(int x) { return __builtin_bit_cast(float, x); }
 __device__ inline float fmaf(float a, float b, float c) { return __builtin_fmaf(a, b, c); }
 __device__ inline float fabsf(float x) { return __builtin_fabsf(x); }
-__device__ inline float __fadd_rn(float a, float b) { return __nvvm_add_rn_f(a, b); }
-__device__ inline float __fsub_rn(float a, float b) { return __nvvm_add_rn_f(a, -b); }
-__device__ inline float __fmul_rn(float a, float b) { return __nvvm_mul_rn_f(a, b); }
+// As in CUDA's headers, inline PTX: clang lowers its __nvvm_*_rn_f builtins to plain IR
+// operations, which it then fuses into fma, the very thing these intrinsics exist to prevent.
+__device__ inline float __fadd_rn(float a, float b) {
+  float r;
+  asm("add.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
+  return r;
+}
+__device__ inline float __fsub_rn(float a, float b) {
+  float r;
+  asm("sub.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
+  return r;
+}
+__device__ inline float __fmul_rn(float a, float b) {
+  float r;
+  asm("mul.rn.f32 %0, %1, %2;" : "=f"(r) : "f"(a), "f"(b));
+  return r;
+}
 __device__ inline void __syncwarp(unsigned mask) { __nvvm_bar_warp_sync(mask); }
 __device__ inline int __shfl_down_sync(unsigned mask, int v, unsigned delta) {
   return __nvvm_shfl_sync_down_i32(mask, v, delta, 0x1f);
