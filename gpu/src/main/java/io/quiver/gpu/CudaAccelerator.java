@@ -94,6 +94,11 @@ public final class CudaAccelerator implements Accelerator {
         });
   }
 
+  @Override
+  public int maxK() {
+    return MAX_K;
+  }
+
   /** {@link #knnGraph} is always exact. */
   @Override
   public int exactGraphLimit() {

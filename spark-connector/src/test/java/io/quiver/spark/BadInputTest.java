@@ -204,7 +204,8 @@ class BadInputTest {
                         .option("accelerator", "cuda")
                         .mode("append")
                         .save()));
-    assertTrue(message.contains("accelerator 'cuda' cannot be opened"), message);
+    // The gpu module is on the class path (ServiceLoader finds it) and says why it cannot open.
+    assertTrue(message.contains("accelerator 'cuda' cannot be opened: cuda: "), message);
     assertFalse(Files.exists(root.resolve("gpu").resolve("v1").resolve("manifest.json")));
     IllegalArgumentException e =
         assertThrows(

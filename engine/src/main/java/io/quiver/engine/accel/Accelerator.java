@@ -45,6 +45,11 @@ public interface Accelerator extends AutoCloseable {
    */
   Neighbors knnGraph(VectorValues vectors, VectorSimilarity similarity, int k);
 
+  /** The largest {@code k} that {@link #topK} and {@link #knnGraph} take. */
+  default int maxK() {
+    return Integer.MAX_VALUE;
+  }
+
   /**
    * The largest number of vectors for which {@link #knnGraph} is exact; {@code Integer.MAX_VALUE}
    * when it always is.

@@ -101,8 +101,8 @@ public final class HnswIndex {
   /**
    * Builds the graph with {@code accelerator} when it {@linkplain Accelerator#buildsGraphs builds
    * graphs} and there are enough vectors for it to pay: level 0 from its k-nearest-neighbour graph
-   * ({@code k = min(efConstruct, size - 1)}), the upper levels by insertion. Otherwise, and with a
-   * null accelerator, as {@link #build(VectorValues, VectorSimilarity, HnswConfig, int)}.
+   * ({@code k = min(efConstruct, maxK, size - 1)}), the upper levels by insertion. Otherwise, and
+   * with a null accelerator, as {@link #build(VectorValues, VectorSimilarity, HnswConfig, int)}.
    */
   public static HnswIndex build(
       VectorValues vectors,
@@ -116,7 +116,8 @@ public final class HnswIndex {
     if (similarity.normalizes()) {
       checkNormalized(vectors);
     }
-    int k = Math.min(config.efConstruct(), vectors.size() - 1);
+    // ef_construct above what the accelerator keeps per row only widens the candidates a little.
+    int k = Math.min(Math.min(config.efConstruct(), accelerator.maxK()), vectors.size() - 1);
     return build(
         vectors, similarity, config, threads, accelerator.knnGraph(vectors, similarity, k));
   }

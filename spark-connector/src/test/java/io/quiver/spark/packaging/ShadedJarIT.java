@@ -42,17 +42,33 @@ class ShadedJarIT {
   }
 
   @Test
+  void registersTheGpuAcceleratorForServiceLoader() throws IOException {
+    JarEntry services =
+        jar.getJarEntry("META-INF/services/io.quiver.engine.accel.AcceleratorProvider");
+    assertTrue(services != null, "no accelerator provider registered");
+    try (var in = jar.getInputStream(services)) {
+      String text = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      assertTrue(text.contains("io.quiver.gpu.CudaAcceleratorProvider"), text);
+    }
+  }
+
+  @Test
   void holdsOnlyQuiverClassesAndTheRelocatedLibraries() {
     List<String> outside = new ArrayList<>();
     int[] perLibrary = new int[RELOCATED.size()];
     int quiver = 0;
+    int jcuda = 0;
     for (JarEntry entry : Collections.list(jar.entries())) {
       String name = VERSIONED.matcher(entry.getName()).replaceFirst("");
       if (!name.endsWith(".class")) {
         continue;
       }
-      if (name.startsWith("io/quiver/engine/") || name.startsWith("io/quiver/spark/")) {
+      if (name.startsWith("io/quiver/engine/")
+          || name.startsWith("io/quiver/spark/")
+          || name.startsWith("io/quiver/gpu/")) {
         quiver++;
+      } else if (name.startsWith("jcuda/")) {
+        jcuda++;
       } else if (name.startsWith("io/quiver/shaded/")) {
         for (int i = 0; i < RELOCATED.size(); i++) {
           if (name.startsWith("io/quiver/shaded/" + RELOCATED.get(i) + "/")) {
@@ -68,12 +84,19 @@ class ShadedJarIT {
     for (int i = 0; i < RELOCATED.size(); i++) {
       assertTrue(perLibrary[i] > 0, "no relocated classes of " + RELOCATED.get(i));
     }
-    // The JNI libraries cannot bind to relocated classes (their symbols name net.jpountz).
+    // jcuda is the one library left where it was: its JNI symbols name its packages.
+    assertTrue(jcuda > 10, "jcuda classes: " + jcuda);
+    // lz4-java's JNI libraries cannot bind to relocated classes (their symbols name
+    // net.jpountz); jcuda's driver, runtime and NVRTC bindings are the only native code.
     assertEquals(
-        List.of(),
+        List.of(
+            "lib/libJCudaDriver-12.6.0-linux-x86_64.so",
+            "lib/libJCudaRuntime-12.6.0-linux-x86_64.so",
+            "lib/libJNvrtc-12.6.0-linux-x86_64.so"),
         Collections.list(jar.entries()).stream()
             .map(JarEntry::getName)
             .filter(name -> name.endsWith(".so") || name.endsWith(".dylib"))
+            .sorted()
             .toList());
   }
 
