@@ -1,6 +1,7 @@
 package io.quiver.engine.hnsw;
 
 import io.quiver.engine.accel.Accelerator;
+import io.quiver.engine.accel.KnnGraphs;
 import io.quiver.engine.accel.Neighbors;
 import io.quiver.engine.quant.QuantizedVectors;
 import io.quiver.engine.store.AtomicFileWriter;
@@ -101,8 +102,9 @@ public final class HnswIndex {
   /**
    * Builds the graph with {@code accelerator} when it {@linkplain Accelerator#buildsGraphs builds
    * graphs} and there are enough vectors for it to pay: level 0 from its k-nearest-neighbour graph
-   * ({@code k = min(efConstruct, maxK, size - 1)}), the upper levels by insertion. Otherwise, and
-   * with a null accelerator, as {@link #build(VectorValues, VectorSimilarity, HnswConfig, int)}.
+   * ({@code k = min(efConstruct, maxK, size - 1)}; exact or, for many vectors, partitioned: {@link
+   * KnnGraphs}), the upper levels by insertion. Otherwise, and with a null accelerator, as {@link
+   * #build(VectorValues, VectorSimilarity, HnswConfig, int)}.
    */
   public static HnswIndex build(
       VectorValues vectors,
