@@ -78,9 +78,9 @@ public final class CudaAccelerator implements Accelerator {
   }
 
   /**
-   * Exact, by scoring all {@code n^2} pairs on the device: O(n^2 * dim) work, fine for the blocks a
-   * segment build hands over and far faster than the CPU's, but for very large {@code n} an
-   * approximate build (NN-descent, CAGRA-style) would scale better; that is future work.
+   * Exact, by scoring all {@code n^2} pairs on the device: O(n^2 * dim) work. Segment builds ask
+   * through the engine's {@code KnnGraphs}, which hands over blocks of at most 200,000 vectors and
+   * partitions larger segments into clusters, each one such block.
    */
   @Override
   public Neighbors knnGraph(VectorValues vectors, VectorSimilarity similarity, int k) {

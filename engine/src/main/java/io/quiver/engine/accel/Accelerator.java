@@ -40,8 +40,8 @@ public interface Accelerator extends AutoCloseable {
 
   /**
    * For every vector, its {@code k} best other vectors (never itself). {@link #exactGraphLimit()}
-   * says up to which size this is exact; beyond it an implementation may approximate (NN-descent),
-   * and says how well in its documentation.
+   * says up to which size this is exact; beyond it an implementation may approximate and says how
+   * well in its documentation.
    */
   Neighbors knnGraph(VectorValues vectors, VectorSimilarity similarity, int k);
 
