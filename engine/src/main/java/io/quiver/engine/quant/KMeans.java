@@ -49,6 +49,36 @@ public final class KMeans {
    */
   public static float[] train(
       float[] data, int n, int dim, int k, int maxIterations, long seed, int threads) {
+    return train(data, n, dim, k, maxIterations, seed, threads, null);
+  }
+
+  /**
+   * The assignment step of Lloyd's iterations, the part that costs {@code n * k * dim}: an
+   * accelerator supplies its own ({@code io.quiver.engine.accel}); the rest of the algorithm, and
+   * so the result, stays this class's.
+   */
+  public interface Assignment {
+    /**
+     * Writes, for every point, the index of the nearest of the {@code k} centroids ({@code k * dim}
+     * floats, row-major; the lower index on a tie) and its squared Euclidean distance, which must
+     * round as {@link KMeans#nearest} does for the centroids to be this class's bit for bit.
+     */
+    void nearest(float[] centroids, int[] nearest, float[] squaredDistance);
+  }
+
+  /**
+   * As {@link #train(float[], int, int, int, int, long, int)}, with the assignment step done by
+   * {@code assignment} (null: this class's own, on {@code threads} threads).
+   */
+  public static float[] train(
+      float[] data,
+      int n,
+      int dim,
+      int k,
+      int maxIterations,
+      long seed,
+      int threads,
+      Assignment assignment) {
     checkPoints(data, n, dim);
     if (k < 1) {
       throw new IllegalArgumentException("k must be >= 1; got " + k);
@@ -72,16 +102,30 @@ public final class KMeans {
     try {
       Blocks blocks = new Blocks(n, threads, pool);
       seed(data, n, dim, k, new SplittableRandom(seed), blocks, centroids);
-      int[] assignment = new int[n];
-      Arrays.fill(assignment, -1);
+      Assignment step =
+          assignment != null
+              ? assignment
+              : (c, nearest, distance) ->
+                  assign(data, dim, columns(c, k, dim), k, nearest, distance, blocks);
+      int[] current = new int[n];
+      Arrays.fill(current, -1);
+      int[] next = new int[n];
       float[] distance = new float[n];
       for (int iteration = 0; iteration < maxIterations; iteration++) {
-        int changed =
-            assign(data, dim, columns(centroids, k, dim), k, assignment, distance, blocks);
+        step.nearest(centroids, next, distance);
+        int changed = 0;
+        for (int i = 0; i < n; i++) {
+          if (next[i] != current[i]) {
+            changed++;
+          }
+        }
         if (changed == 0) {
           break;
         }
-        update(data, n, dim, k, assignment, distance, centroids);
+        int[] swap = current;
+        current = next;
+        next = swap;
+        update(data, n, dim, k, current, distance, centroids);
       }
       return centroids;
     } finally {
@@ -250,11 +294,8 @@ public final class KMeans {
     return last >= 0 ? last : farthest(weights, n);
   }
 
-  /**
-   * Assigns every point to its nearest centroid, recording the squared distance; returns how many
-   * points changed cluster.
-   */
-  private static int assign(
+  /** Assigns every point to its nearest centroid, recording the squared distance. */
+  private static void assign(
       float[] data,
       int dim,
       float[][] columns,
@@ -263,26 +304,15 @@ public final class KMeans {
       float[] distance,
       Blocks blocks) {
     int n = assignment.length;
-    int[] changed = new int[blocks.count];
     blocks.run(
         b -> {
           float[] distances = new float[k];
-          int moved = 0;
           for (int i = b * BLOCK, end = Math.min(n, i + BLOCK); i < end; i++) {
             int c = nearest(data, i * dim, columns, 0, dim, k, distances);
             distance[i] = distances[c];
-            if (assignment[i] != c) {
-              assignment[i] = c;
-              moved++;
-            }
+            assignment[i] = c;
           }
-          changed[b] = moved;
         });
-    int total = 0;
-    for (int moved : changed) {
-      total += moved;
-    }
-    return total;
   }
 
   /** Moves every centroid to the mean of its points; re-seeds empty clusters. */

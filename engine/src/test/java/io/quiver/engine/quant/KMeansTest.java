@@ -83,6 +83,32 @@ class KMeansTest {
     assertTrue(!Arrays.equals(one, KMeans.train(data, n, dim, k, 10, 100, 1)), "seed ignored");
   }
 
+  /**
+   * An accelerator's assignment step (here one computed point by point with {@link KMeans#nearest},
+   * as a device's top-1 computes it) leaves the result the reference's bit for bit.
+   */
+  @Test
+  void aPluggedAssignmentStepGivesTheSameCentroids() {
+    int n = 5000;
+    int dim = 9;
+    int k = 32;
+    float[] data = flat(TestData.gaussianMixture(n, dim, 20, TestData.seed()));
+    int[] calls = new int[1];
+    KMeans.Assignment pointByPoint =
+        (centroids, nearest, squaredDistance) -> {
+          calls[0]++;
+          float[][] columns = KMeans.columns(centroids, k, dim);
+          float[] distances = new float[k];
+          for (int i = 0; i < n; i++) {
+            nearest[i] = KMeans.nearest(data, i * dim, columns, 0, dim, k, distances);
+            squaredDistance[i] = distances[nearest[i]];
+          }
+        };
+    float[] plugged = KMeans.train(data, n, dim, k, 20, 7, 1, pointByPoint);
+    assertArrayEquals(KMeans.train(data, n, dim, k, 20, 7, 2), plugged);
+    assertTrue(calls[0] >= 2, "the plugged step ran " + calls[0] + " times");
+  }
+
   @Test
   void resultIsTheSameWithAndWithoutTheVectorApi() {
     // The suite runs on the SIMD and the plain path; both must reproduce this pinned result.
@@ -164,6 +190,15 @@ class KMeansTest {
         "maxIterations must be >= 0; got -2", () -> KMeans.train(data, 4, 3, 2, -2, 1, 1));
     assertMessage("threads must be >= 1; got 0", () -> KMeans.train(data, 4, 3, 2, 5, 1, 0));
     assertMessage("got k=3 and 6 floats", () -> KMeans.assign(data, 4, 3, new float[6], 3, 1));
+  }
+
+  private static float[] flat(float[][] rows) {
+    int dim = rows[0].length;
+    float[] out = new float[rows.length * dim];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, out, i * dim, dim);
+    }
+    return out;
   }
 
   private static void assertMessage(String expected, Runnable call) {
