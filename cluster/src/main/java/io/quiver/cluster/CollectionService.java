@@ -100,6 +100,13 @@ public interface CollectionService extends Closeable {
   VersionedUpdateResult deleteVersioned(
       String collection, List<PointId> ids, long[] versions, boolean wait) throws IOException;
 
+  /**
+   * Drops the tombstones (the stored versions of deleted ids) at or below {@code upToVersion},
+   * unsigned: the writer's promise that no write of those ids at or below it will arrive again. The
+   * versions of live points are kept.
+   */
+  void purgeTombstones(String collection, long upToVersion, boolean wait) throws IOException;
+
   List<PointRecord> retrieve(
       String collection, List<PointId> ids, boolean withPayload, boolean withVectors);
 

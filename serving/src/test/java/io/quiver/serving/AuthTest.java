@@ -22,6 +22,8 @@ import io.quiver.client.grpc.ListVersionsRequest;
 import io.quiver.client.grpc.ListVersionsResponse;
 import io.quiver.client.grpc.PublishSnapshotRequest;
 import io.quiver.client.grpc.PublishSnapshotResponse;
+import io.quiver.client.grpc.PurgeTombstonesRequest;
+import io.quiver.client.grpc.PurgeTombstonesResponse;
 import io.quiver.client.grpc.QuiverAdminGrpc;
 import io.quiver.client.grpc.QuiverPointsGrpc;
 import io.quiver.client.grpc.SnapshotVersion;
@@ -83,6 +85,13 @@ class AuthTest {
     public void delete(VersionedDelete request, StreamObserver<VersionedWriteResponse> response) {
       response.onNext(
           VersionedWriteResponse.newBuilder().setApplied(request.getIdsCount()).build());
+      response.onCompleted();
+    }
+
+    @Override
+    public void purgeTombstones(
+        PurgeTombstonesRequest request, StreamObserver<PurgeTombstonesResponse> response) {
+      response.onNext(PurgeTombstonesResponse.getDefaultInstance());
       response.onCompleted();
     }
   }
@@ -159,7 +168,8 @@ class AuthTest {
         List.of(
             "quiver.QuiverAdmin/PublishSnapshot",
             "quiver.QuiverPoints/Upsert",
-            "quiver.QuiverPoints/Delete")) {
+            "quiver.QuiverPoints/Delete",
+            "quiver.QuiverPoints/PurgeTombstones")) {
       assertTrue(server.grpcMethods().contains(expected), server.grpcMethods().toString());
     }
     for (String method : server.grpcMethods()) {

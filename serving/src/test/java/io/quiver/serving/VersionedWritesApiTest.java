@@ -16,6 +16,8 @@ import io.grpc.stub.MetadataUtils;
 import io.qdrant.client.ValueFactory;
 import io.qdrant.client.VectorsFactory;
 import io.qdrant.client.grpc.Points;
+import io.quiver.client.grpc.PurgeTombstonesRequest;
+import io.quiver.client.grpc.PurgeTombstonesResponse;
 import io.quiver.client.grpc.QuiverPointsGrpc;
 import io.quiver.client.grpc.VersionedDelete;
 import io.quiver.client.grpc.VersionedId;
@@ -191,6 +193,63 @@ class VersionedWritesApiTest {
                 + " \"version\": 1},"
                 + " {\"id\": \"6f1c0b4e-8a3b-4d0e-9a55-0c4a5b1f2e3d\", \"vector\": [1, 1, 0, 0],"
                 + " \"payload\": {\"tag\": \"uuid\"}, \"version\": 2}]}"));
+  }
+
+  @Test
+  void purgedTombstonesNoLongerKeepOlderUpsertsOut() {
+    assertCounts(1, 0, writer.upsert(upsert("grpc", point(30, "a", 5))));
+    assertCounts(2, 0, writer.delete(delete("grpc", new long[][] {{30, 8}, {31, 20}})));
+    assertCounts(0, 1, writer.upsert(upsert("grpc", point(30, "replayed", 7))));
+    // Up to 10: 30's tombstone (8) goes; 31's (20) stays; live points keep their versions.
+    assertCounts(1, 0, writer.upsert(upsert("grpc", point(32, "live", 3))));
+    PurgeTombstonesResponse purged =
+        writer.purgeTombstones(
+            PurgeTombstonesRequest.newBuilder()
+                .setCollectionName("grpc")
+                .setUpToVersion(10)
+                .setWait(true)
+                .build());
+    assertTrue(purged.getTime() >= 0, purged.toString());
+    assertCounts(1, 0, writer.upsert(upsert("grpc", point(30, "after purge", 7))));
+    assertEquals("after purge", tag("grpc", 30));
+    assertCounts(0, 1, writer.upsert(upsert("grpc", point(31, "replayed", 19))));
+    assertCounts(0, 1, writer.upsert(upsert("grpc", point(32, "older", 2))));
+    assertEquals("live", tag("grpc", 32));
+
+    // The same over REST.
+    assertResult(
+        1,
+        0,
+        ok(
+            "POST",
+            "/quiver/collections/rest/points/delete",
+            "{\"points\": [{\"id\": 40, \"version\": 4}]}"));
+    JsonNode answer =
+        json(
+            ok(
+                "POST",
+                "/quiver/collections/rest/tombstones/purge?wait=true",
+                "{\"up_to_version\": 4}"));
+    assertTrue(answer.get("result").asBoolean(), answer.toString());
+    assertCounts(1, 0, writer.upsert(upsert("rest", point(40, "back", 1))));
+    refused(
+        "POST",
+        "/quiver/collections/rest/tombstones/purge",
+        "{\"up_to_version\": -1}",
+        400,
+        "up_to_version must be an unsigned 64-bit integer; got -1");
+    refused(
+        "POST",
+        "/quiver/collections/rest/tombstones/purge",
+        "{}",
+        400,
+        "up_to_version is required");
+    refused(
+        "POST",
+        "/quiver/collections/nope/tombstones/purge",
+        "{\"up_to_version\": 1}",
+        404,
+        "collection 'nope' does not exist");
   }
 
   @Test

@@ -360,6 +360,13 @@ public final class LocalCollectionService implements CollectionService {
     return hosted.read(c -> versioned(c.shard().submitVersioned(op, wait), wait));
   }
 
+  @Override
+  public void purgeTombstones(String collection, long upToVersion, boolean wait)
+      throws IOException {
+    HostedCollection hosted = hosted(collection);
+    hosted.read(c -> c.purgeTombstones(upToVersion, wait));
+  }
+
   private static VersionedUpdateResult versioned(VersionedWrite write, boolean wait) {
     return new VersionedUpdateResult(write.sequence(), wait, write.applied(), write.stale());
   }

@@ -141,11 +141,13 @@ public final class AccessTable {
         .rest(HttpMethod.POST, "/quiver" + C + "/rollback", WRITE)
         .rest(HttpMethod.PUT, "/quiver" + C + "/points", WRITE)
         .rest(HttpMethod.POST, "/quiver" + C + "/points/delete", WRITE)
+        .rest(HttpMethod.POST, "/quiver" + C + "/tombstones/purge", WRITE)
         .grpc("quiver.QuiverAdmin/PublishSnapshot", WRITE)
         .grpc("quiver.QuiverAdmin/ListVersions", READ)
         .grpc("quiver.QuiverAdmin/Rollback", WRITE)
         .grpc("quiver.QuiverPoints/Upsert", WRITE)
         .grpc("quiver.QuiverPoints/Delete", WRITE)
+        .grpc("quiver.QuiverPoints/PurgeTombstones", WRITE)
         .build();
   }
 

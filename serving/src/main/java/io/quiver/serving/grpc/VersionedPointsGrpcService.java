@@ -1,6 +1,8 @@
 package io.quiver.serving.grpc;
 
 import io.grpc.stub.StreamObserver;
+import io.quiver.client.grpc.PurgeTombstonesRequest;
+import io.quiver.client.grpc.PurgeTombstonesResponse;
 import io.quiver.client.grpc.QuiverPointsGrpc;
 import io.quiver.client.grpc.VersionedDelete;
 import io.quiver.client.grpc.VersionedId;
@@ -82,6 +84,20 @@ public final class VersionedPointsGrpcService extends QuiverPointsGrpc.QuiverPoi
       throw new UncheckedIOException(e);
     }
     Calls.reply(response, answer(result, start));
+  }
+
+  @Override
+  public void purgeTombstones(
+      PurgeTombstonesRequest request, StreamObserver<PurgeTombstonesResponse> response) {
+    long start = System.nanoTime();
+    String collection = Calls.collection(request.getCollectionName());
+    try {
+      collections.purgeTombstones(collection, request.getUpToVersion(), request.getWait());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    Calls.reply(
+        response, PurgeTombstonesResponse.newBuilder().setTime(Calls.seconds(start)).build());
   }
 
   private static VersionedWriteResponse answer(VersionedUpdateResult result, long start) {

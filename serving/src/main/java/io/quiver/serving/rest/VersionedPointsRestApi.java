@@ -25,13 +25,16 @@ import java.util.Optional;
  *       version is older than the one sent;
  *   <li>{@code POST /quiver/collections/{name}/points/delete?wait=true} {@code {"points": [{"id":
  *       1, "version": 18}]}}: deletes each point whose stored version is older, and stores the
- *       version as its tombstone, so that older upserts of it stay out.
+ *       version as its tombstone, so that older upserts of it stay out;
+ *   <li>{@code POST /quiver/collections/{name}/tombstones/purge?wait=true} {@code {"up_to_version":
+ *       17}}: drops the tombstones at or below that version (the writer's promise that no write of
+ *       those points at or below it will come again); answers {@code true}.
  * </ul>
  *
- * Both answer {@code {"applied": n, "stale": m}}: the points written or deleted, and those left
- * alone because their stored version was the same or newer. {@code wait} (default false) returns
- * once the write is durable. Qdrant's own point endpoints keep their plain semantics and neither
- * read nor change the stored versions.
+ * The first two answer {@code {"applied": n, "stale": m}}: the points written or deleted, and those
+ * left alone because their stored version was the same or newer. {@code wait} (default false)
+ * returns once the write is durable. Qdrant's own point endpoints keep their plain semantics and
+ * neither read nor change the stored versions.
  */
 public final class VersionedPointsRestApi {
   private static final String Q = "/quiver/collections/{collection_name}";
@@ -92,6 +95,18 @@ public final class VersionedPointsRestApi {
             collection, ids, versions, RestRequests.flag(wait, "wait", false)));
   }
 
+  @Post(Q + "/tombstones/purge")
+  public boolean purgeTombstones(
+      @Param("collection_name") String collection,
+      @Param("wait") Optional<String> wait,
+      JsonNode body)
+      throws IOException {
+    JsonFields.object(body, "the purge body");
+    long upTo = unsigned(body.get("up_to_version"), "up_to_version");
+    collections.purgeTombstones(collection, upTo, RestRequests.flag(wait, "wait", false));
+    return true;
+  }
+
   private JsonNode points(JsonNode body, String what) {
     JsonFields.object(body, what);
     JsonNode points = JsonFields.requiredArray(body, "", "points");
@@ -101,8 +116,11 @@ public final class VersionedPointsRestApi {
 
   /** A point's {@code version}: required, an integer in [0, 2^64 - 1]. */
   private static long version(JsonNode point, String at) {
-    JsonNode v = point.get("version");
-    String field = at + ".version";
+    return unsigned(point.get("version"), at + ".version");
+  }
+
+  /** {@code v}, required, an integer in [0, 2^64 - 1]; errors name {@code field}. */
+  private static long unsigned(JsonNode v, String field) {
     if (v == null || v.isNull()) {
       throw new IllegalArgumentException(field + " is required");
     }
