@@ -410,10 +410,13 @@ public final class HnswGraphBuilder {
       // A node inserted at level 0 as well (see build) also weighs the list insertion gave it:
       // longer links than any k-NN row holds, which let a search at level 0 cross between
       // clusters that the k-NN graph alone keeps apart. Other nodes' lists are still empty.
-      int upper = graph.neighbors(0, node, listNodes);
-      for (int i = 0; i < upper; i++) {
+      int inserted = graph.neighbors(0, node, listNodes);
+      for (int i = 0; i < inserted; i++) {
         listScores[i] = vectors.score(similarity, node, listNodes[i]);
       }
+      // Merge the two lists best first. A k-NN row holds each id once, so only a merge can
+      // repeat one.
+      boolean merging = inserted > 0;
       int n = 0;
       int u = 0;
       for (int rank = 0; rank < knn.k() && n < candidates.length; rank++) {
@@ -422,16 +425,16 @@ public final class HnswGraphBuilder {
           break;
         }
         float score = knn.score(node, rank);
-        while (u < upper && listScores[u] > score && n < candidates.length) {
-          n = addCandidate(n, listNodes[u], listScores[u], node);
+        while (u < inserted && listScores[u] > score && n < candidates.length) {
+          n = addCandidate(n, listNodes[u], listScores[u], node, merging);
           u++;
         }
         if (n < candidates.length) {
-          n = addCandidate(n, c, score, node);
+          n = addCandidate(n, c, score, node, merging);
         }
       }
-      while (u < upper && n < candidates.length) {
-        n = addCandidate(n, listNodes[u], listScores[u], node);
+      while (u < inserted && n < candidates.length) {
+        n = addCandidate(n, listNodes[u], listScores[u], node, merging);
         u++;
       }
       int kept = selectDiverse(n, config.maxConn(0));
@@ -440,9 +443,9 @@ public final class HnswGraphBuilder {
       return kept;
     }
 
-    /** Appends {@code c} to the candidates unless it is {@code self} or already there. */
-    private int addCandidate(int n, int c, float score, int self) {
-      if (c == self || contains(candidates, 0, n, c)) {
+    /** Appends {@code c} unless it is {@code self} or ({@code dedupe}) already there. */
+    private int addCandidate(int n, int c, float score, int self, boolean dedupe) {
+      if (c == self || (dedupe && contains(candidates, 0, n, c))) {
         return n;
       }
       candidates[n] = c;
