@@ -48,7 +48,10 @@ class QuiverProtoTest {
             "quiver.QuiverAdmin/Rollback"),
         methodNames(QuiverAdminGrpc.getServiceDescriptor().getMethods()));
     assertEquals(
-        List.of("quiver.QuiverPoints/Delete", "quiver.QuiverPoints/Upsert"),
+        List.of(
+            "quiver.QuiverPoints/Delete",
+            "quiver.QuiverPoints/PurgeTombstones",
+            "quiver.QuiverPoints/Upsert"),
         methodNames(QuiverPointsGrpc.getServiceDescriptor().getMethods()));
   }
 
