@@ -75,23 +75,8 @@ class HnswIndexTest {
     Path sift = TestData.sharedData().resolve("sift5k-ngt");
     float[][] base = VecFiles.readFvecs(sift.resolve("sift5k_base.fvecs"));
     float[][] queries = VecFiles.readFvecs(sift.resolve("sift5k_query.fvecs"));
-    ArrayVectorValues values = ArrayVectorValues.of(base);
-    HnswIndex inserted = HnswIndex.build(values, VectorSimilarity.EUCLID, CONFIG, 2);
-    Neighbors knn;
-    try (CpuAccelerator cpu = new CpuAccelerator(2)) {
-      knn = cpu.knnGraph(values, VectorSimilarity.EUCLID, CONFIG.efConstruct());
-    }
-    HnswIndex fromKnn = HnswIndex.build(values, VectorSimilarity.EUCLID, CONFIG, 2, knn);
-    assertInvariants(fromKnn);
-    // Measured: equal or better from ef=40 up (ef=100: 0.908 vs 0.889); at beams narrower than
-    // 4k it trails by about 0.02 (ef=20: 0.597 vs 0.62), having fewer long links.
-    for (int ef : new int[] {40, 100, 800}) {
-      double insertion = recall(inserted, queries, 10, ef);
-      double knnBuilt = recall(fromKnn, queries, 10, ef);
-      assertTrue(
-          knnBuilt >= insertion - 0.01,
-          "ef=" + ef + ": k-NN-built recall " + knnBuilt + " vs inserted " + insertion);
-    }
+    // From ef=40 up; at ef=20 (k=10) it measured 0.607 against insertion's 0.62, just outside.
+    assertKnnBuiltMatchesInserted(base, queries, new int[] {40, 100, 800}, "SIFT 5k");
   }
 
   /**
@@ -103,8 +88,19 @@ class HnswIndexTest {
   void levelZeroFromAKnnGraphKeepsClustersConnected() {
     long seed = TestData.seed();
     float[][] all = TestData.gaussianMixture(12_200, 48, 64, seed);
-    float[][] base = Arrays.copyOf(all, 12_000);
-    float[][] queries = Arrays.copyOfRange(all, 12_000, all.length);
+    assertKnnBuiltMatchesInserted(
+        Arrays.copyOf(all, 12_000),
+        Arrays.copyOfRange(all, 12_000, all.length),
+        new int[] {32, 64, 200},
+        "64 clusters, seed=" + seed);
+  }
+
+  /**
+   * Builds {@code base} by insertion and from the CPU reference's exact k-NN graph, and asserts the
+   * second is connected and within 0.01 of the first's recall@10 at every ef.
+   */
+  private static void assertKnnBuiltMatchesInserted(
+      float[][] base, float[][] queries, int[] efs, String what) {
     ArrayVectorValues values = ArrayVectorValues.of(base);
     HnswIndex inserted = HnswIndex.build(values, VectorSimilarity.EUCLID, CONFIG, 2);
     Neighbors knn;
@@ -113,19 +109,12 @@ class HnswIndexTest {
     }
     HnswIndex fromKnn = HnswIndex.build(values, VectorSimilarity.EUCLID, CONFIG, 2, knn);
     assertInvariants(fromKnn);
-    for (int ef : new int[] {32, 64, 200}) {
+    for (int ef : efs) {
       double insertion = recall(inserted, queries, 10, ef);
       double knnBuilt = recall(fromKnn, queries, 10, ef);
       assertTrue(
           knnBuilt >= insertion - 0.01,
-          "ef="
-              + ef
-              + ": k-NN-built recall "
-              + knnBuilt
-              + " vs inserted "
-              + insertion
-              + " seed="
-              + seed);
+          what + ", ef=" + ef + ": k-NN-built recall " + knnBuilt + " vs inserted " + insertion);
     }
   }
 
