@@ -36,6 +36,9 @@ public final class HnswIndex {
   public static final String FORMAT = "quiver.hnsw";
   public static final int VERSION = 1;
 
+  /** Below this many vectors a graph is inserted on the CPU even when an accelerator is at hand. */
+  public static final int MIN_ACCELERATED = 4096;
+
   private final VectorValues vectors;
   private final VectorSimilarity similarity;
   private final HnswConfig config;
@@ -137,9 +140,6 @@ public final class HnswIndex {
     OnHeapHnswGraph built = new HnswGraphBuilder(vectors, similarity, config).build(threads, knn);
     return new HnswIndex(vectors, similarity, config, PackedHnswGraph.pack(built, config), null);
   }
-
-  /** Below this many vectors a graph is inserted on the CPU even when an accelerator is at hand. */
-  public static final int MIN_ACCELERATED = 4096;
 
   private static void checkNormalized(VectorValues vectors) {
     VectorOps ops = VectorOpsProvider.get();
