@@ -248,7 +248,8 @@ public final class HnswGraphBuilder {
      * already reached, found by a search that starts inside the reached part; that node gives up
      * its worst link when its list is full, never one an earlier repair added. Losing a link can
      * strand another node, so the pass repeats until nothing is left out (a few rounds at most in
-     * practice; bounded regardless). Runs single-threaded after insertion.
+     * practice). The rounds are bounded: a node that no reached node can take a link to is left for
+     * searches to miss, rather than failing the build. Runs single-threaded after insertion.
      */
     void connectComponents() {
       for (int level = graph.maxLevel(); level >= 0; level--) {
@@ -261,8 +262,7 @@ public final class HnswGraphBuilder {
           }
           for (int slot = 0; slot < graph.membersOnLevel(level); slot++) {
             int node = graph.slotNode(level, slot);
-            if (!reached.get(node)) {
-              linkFromReached(level, node, reached, repairs);
+            if (!reached.get(node) && linkFromReached(level, node, reached, repairs)) {
               markReachable(level, node, reached);
             }
           }
@@ -270,8 +270,11 @@ public final class HnswGraphBuilder {
       }
     }
 
-    /** Adds a link to {@code node} from the nearest reached node on {@code level}. */
-    private void linkFromReached(
+    /**
+     * Adds a link to {@code node} from the nearest reached node on {@code level} that can take one;
+     * false when none of those the search found can.
+     */
+    private boolean linkFromReached(
         int level, int node, java.util.BitSet reached, java.util.Set<Long> repairs) {
       RandomVectorScorer scorer = vectors.scorer(similarity, node);
       // Descending the upper levels usually lands near the node; if that is outside the reached
@@ -302,8 +305,9 @@ public final class HnswGraphBuilder {
         }
       }
       if (from < 0) {
-        throw new IllegalStateException(
-            "no reached node on level " + level + " can take a link to node " + node);
+        // Every reached node the search found holds only repair links: leave this node for the
+        // next round rather than fail the build over a node search may still reach from others.
+        return false;
       }
       int fromSlot = graph.slot(level, from);
       int count =
@@ -316,6 +320,7 @@ public final class HnswGraphBuilder {
               fromScore);
       graph.setCount(level, fromSlot, count);
       repairs.add(((long) from << 32) | node);
+      return true;
     }
 
     /** Removes the worst link of {@code owner} that no repair added; false if there is none. */
