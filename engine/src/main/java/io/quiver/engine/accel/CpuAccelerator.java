@@ -1,12 +1,11 @@
 package io.quiver.engine.accel;
 
+import io.quiver.engine.concurrent.Workers;
 import io.quiver.engine.quant.KMeans;
 import io.quiver.engine.vector.RandomVectorScorer;
 import io.quiver.engine.vector.VectorSimilarity;
 import io.quiver.engine.vector.VectorValues;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
 
 /**
  * The reference accelerator: the engine's own scorers ({@code VectorOps}, SIMD or plain) and {@link
@@ -109,43 +108,20 @@ public final class CpuAccelerator implements Accelerator {
   /** Runs {@code task} for every row in {@code [0, rows)} over this accelerator's threads. */
   private void forEachRow(int rows, int k, RowTask task) {
     AtomicInteger next = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    IntConsumer worker =
-        ignored -> {
-          TopKHeap heap = new TopKHeap(k);
-          try {
-            for (int from;
-                failure.get() == null && (from = next.getAndAdd(ROWS_PER_TASK)) < rows; ) {
-              for (int row = from, end = Math.min(rows, from + ROWS_PER_TASK); row < end; row++) {
-                task.run(heap, row);
+    Throwable failure =
+        Workers.run(
+            "quiver-cpu-accel",
+            Math.min(threads, (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK),
+            () -> {
+              TopKHeap heap = new TopKHeap(k);
+              for (int from; (from = next.getAndAdd(ROWS_PER_TASK)) < rows; ) {
+                for (int row = from, end = Math.min(rows, from + ROWS_PER_TASK); row < end; row++) {
+                  task.run(heap, row);
+                }
               }
-            }
-          } catch (Throwable e) {
-            failure.compareAndSet(null, e);
-          }
-        };
-    int helpers = Math.min(threads, (rows + ROWS_PER_TASK - 1) / ROWS_PER_TASK) - 1;
-    Thread[] pool = new Thread[Math.max(0, helpers)];
-    for (int t = 0; t < pool.length; t++) {
-      int id = t;
-      pool[t] = new Thread(() -> worker.accept(id), "quiver-cpu-accel-" + t);
-      pool[t].start();
-    }
-    worker.accept(-1);
-    for (Thread thread : pool) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failure.compareAndSet(null, e);
-      }
-    }
-    Throwable e = failure.get();
-    if (e instanceof RuntimeException) {
-      throw (RuntimeException) e;
-    }
-    if (e != null) {
-      throw new IllegalStateException("accelerator task failed: " + e, e);
+            });
+    if (failure != null) {
+      throw Workers.unchecked("accelerator task", failure);
     }
   }
 }

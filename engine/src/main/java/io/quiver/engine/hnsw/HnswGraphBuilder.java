@@ -1,12 +1,12 @@
 package io.quiver.engine.hnsw;
 
 import io.quiver.engine.accel.Neighbors;
+import io.quiver.engine.concurrent.Workers;
 import io.quiver.engine.vector.RandomVectorScorer;
 import io.quiver.engine.vector.VectorSimilarity;
 import io.quiver.engine.vector.VectorValues;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Builds an HNSW graph over a fixed set of vectors, from one or several threads.
@@ -164,36 +164,16 @@ public final class HnswGraphBuilder {
   /** Runs {@code task} for every index in {@code [0, count)} on {@code threads} threads. */
   private void forEach(int count, int threads, NodeTask task) {
     AtomicInteger next = new AtomicInteger();
-    AtomicReference<Throwable> failure = new AtomicReference<>();
-    int running = Math.max(1, Math.min(threads, count / 64));
-    Thread[] workers = new Thread[running];
-    for (int t = 0; t < running; t++) {
-      workers[t] =
-          new Thread(
-              () -> {
-                try {
-                  Inserter inserter = new Inserter();
-                  for (int i = next.getAndIncrement();
-                      i < count && failure.get() == null;
-                      i = next.getAndIncrement()) {
-                    task.run(inserter, i);
-                  }
-                } catch (Throwable e) {
-                  failure.compareAndSet(null, e);
-                }
-              },
-              "quiver-hnsw-build-" + t);
-      workers[t].start();
-    }
-    for (Thread worker : workers) {
-      try {
-        worker.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        failure.compareAndSet(null, e);
-      }
-    }
-    Throwable e = failure.get();
+    Throwable e =
+        Workers.run(
+            "quiver-hnsw-build",
+            Math.max(1, Math.min(threads, count / 64)),
+            () -> {
+              Inserter inserter = new Inserter();
+              for (int i = next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                task.run(inserter, i);
+              }
+            });
     if (e != null) {
       throw new IllegalStateException("HNSW build failed: " + e, e);
     }
@@ -416,9 +396,8 @@ public final class HnswGraphBuilder {
       // longer links than any k-NN row holds, which let a search at level 0 cross between
       // clusters that the k-NN graph alone keeps apart. Other nodes' lists are still empty.
       int inserted = graph.neighbors(0, node, listNodes);
-      for (int i = 0; i < inserted; i++) {
-        listScores[i] = vectors.score(similarity, node, listNodes[i]);
-      }
+      // The list keeps each neighbour's score to its owner beside it.
+      System.arraycopy(graph.scoreArray(0), graph.base(0, node), listScores, 0, inserted);
       // Merge the two lists best first. A k-NN row holds each id once, so only a merge can
       // repeat one.
       boolean merging = inserted > 0;

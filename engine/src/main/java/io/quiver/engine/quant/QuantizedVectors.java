@@ -1,5 +1,6 @@
 package io.quiver.engine.quant;
 
+import io.quiver.engine.concurrent.Workers;
 import io.quiver.engine.store.AtomicFileWriter;
 import io.quiver.engine.store.CorruptFileException;
 import io.quiver.engine.store.StreamingFileReader;
@@ -10,8 +11,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -92,37 +91,9 @@ public final class QuantizedVectors {
   }
 
   static void runAll(Runnable worker, int threads) {
-    if (threads <= 1) {
-      worker.run();
-      return;
-    }
-    List<Thread> started = new ArrayList<>();
-    List<Throwable> failures = new ArrayList<>();
-    for (int t = 0; t < threads; t++) {
-      Thread thread = new Thread(worker, "quiver-quantize-" + t);
-      thread.setUncaughtExceptionHandler(
-          (th, e) -> {
-            synchronized (failures) {
-              failures.add(e);
-            }
-          });
-      thread.start();
-      started.add(thread);
-    }
-    for (Thread thread : started) {
-      try {
-        thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while quantizing", e);
-      }
-    }
-    if (!failures.isEmpty()) {
-      Throwable first = failures.get(0);
-      if (first instanceof RuntimeException) {
-        throw (RuntimeException) first;
-      }
-      throw new IllegalStateException("quantizing failed", first);
+    Throwable failure = Workers.run("quiver-quantize", threads, worker);
+    if (failure != null) {
+      throw Workers.unchecked("quantizing", failure);
     }
   }
 
