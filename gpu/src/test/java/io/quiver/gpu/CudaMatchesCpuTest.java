@@ -70,7 +70,7 @@ class CudaMatchesCpuTest {
     for (CudaAccelerator accelerator : new CudaAccelerator[] {gpu, tiny}) {
       Neighbors got =
           accelerator.topK(
-              pack(queries),
+              Vectors.pack(queries),
               queries.length,
               ArrayVectorValues.of(base),
               VectorSimilarity.EUCLID,
@@ -88,10 +88,11 @@ class CudaMatchesCpuTest {
     float[][] data = prepare(similarity, base);
     float[][] q = prepare(similarity, queries);
     ArrayVectorValues values = ArrayVectorValues.of(data);
-    Neighbors expected = cpu.topK(pack(q), q.length, values, similarity, 100);
-    Neighbors got = gpu.topK(pack(q), q.length, values, similarity, 100);
+    Neighbors expected = cpu.topK(Vectors.pack(q), q.length, values, similarity, 100);
+    Neighbors got = gpu.topK(Vectors.pack(q), q.length, values, similarity, 100);
     assertSameUpToTies(expected, got, similarity.toString());
-    assertSameBits(got, tiny.topK(pack(q), q.length, values, similarity, 100), "tiny tiles");
+    assertSameBits(
+        got, tiny.topK(Vectors.pack(q), q.length, values, similarity, 100), "tiny tiles");
   }
 
   @ParameterizedTest
@@ -117,7 +118,7 @@ class CudaMatchesCpuTest {
    */
   @Test
   void kMeansGivesTheReferencesCentroids() {
-    float[] data = pack(base);
+    float[] data = Vectors.pack(base);
     int n = base.length;
     int dim = base[0].length;
     float[] expected = KMeans.train(data, n, dim, 64, 20, 42, 1);
@@ -176,15 +177,6 @@ class CudaMatchesCpuTest {
     float[][] out = new float[vectors.length][];
     for (int i = 0; i < vectors.length; i++) {
       out[i] = Vectors.prepare(similarity, vectors[i]);
-    }
-    return out;
-  }
-
-  private static float[] pack(float[][] rows) {
-    int dim = rows[0].length;
-    float[] out = new float[rows.length * dim];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(rows[i], 0, out, i * dim, dim);
     }
     return out;
   }

@@ -11,6 +11,7 @@ import io.quiver.engine.hnsw.HnswIndex;
 import io.quiver.engine.hnsw.SearchResults;
 import io.quiver.engine.vector.ArrayVectorValues;
 import io.quiver.engine.vector.VectorSimilarity;
+import io.quiver.engine.vector.Vectors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -121,7 +122,7 @@ public final class GpuBuildBench {
     System.out.printf("## %,d x %d (gmm, seed %d, Euclid)%n%n", size.points(), size.dim(), seed);
 
     long t0 = System.nanoTime();
-    Neighbors truth = accelerator.topK(pack(queryRows), queries, values, euclid, 10);
+    Neighbors truth = accelerator.topK(Vectors.pack(queryRows), queries, values, euclid, 10);
     double truthSeconds = seconds(t0);
 
     t0 = System.nanoTime();
@@ -169,7 +170,7 @@ public final class GpuBuildBench {
 
     float[][] exact = mixture.queries(exactQueries);
     t0 = System.nanoTime();
-    accelerator.topK(pack(exact), exactQueries, values, euclid, 10);
+    accelerator.topK(Vectors.pack(exact), exactQueries, values, euclid, 10);
     double exactSeconds = seconds(t0);
     double bytes = 4.0 * size.points() * size.dim();
     double bandwidthBound = bytes / (hbmGbps * 1e9);
@@ -212,14 +213,5 @@ public final class GpuBuildBench {
 
   private static double seconds(long start) {
     return (System.nanoTime() - start) / 1e9;
-  }
-
-  private static float[] pack(float[][] rows) {
-    int dim = rows[0].length;
-    float[] out = new float[rows.length * dim];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(rows[i], 0, out, i * dim, dim);
-    }
-    return out;
   }
 }

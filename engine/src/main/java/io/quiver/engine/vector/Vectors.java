@@ -55,4 +55,17 @@ public final class Vectors {
     }
     return out;
   }
+
+  /**
+   * {@code rows} packed row-major into one array, as the accelerators and k-means take blocks of
+   * vectors; every row must have the first row's length (an empty input gives an empty array).
+   */
+  public static float[] pack(float[][] rows) {
+    int dim = rows.length == 0 ? 0 : rows[0].length;
+    float[] out = new float[Math.multiplyExact(rows.length, dim)];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, out, i * dim, dim);
+    }
+    return out;
+  }
 }

@@ -19,6 +19,7 @@ import io.quiver.engine.vector.ArrayVectorValues;
 import io.quiver.engine.vector.VecFiles;
 import io.quiver.engine.vector.VectorSimilarity;
 import io.quiver.engine.vector.VectorValues;
+import io.quiver.engine.vector.Vectors;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,7 +101,7 @@ class AcceleratedSegmentBuildTest {
     try (CpuAccelerator cpu = new CpuAccelerator(2)) {
       truth =
           cpu.topK(
-              AcceleratorContract.pack(queries),
+              Vectors.pack(queries),
               queries.length,
               ArrayVectorValues.of(base),
               VectorSimilarity.EUCLID,

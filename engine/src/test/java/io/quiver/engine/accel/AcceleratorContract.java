@@ -52,7 +52,7 @@ public abstract class AcceleratorContract {
       int k = 10;
       Neighbors got =
           accelerator.topK(
-              pack(queries), queries.length, ArrayVectorValues.of(data), similarity, k);
+              Vectors.pack(queries), queries.length, ArrayVectorValues.of(data), similarity, k);
       for (int q = 0; q < queries.length; q++) {
         checkExactRow(
             got, q, queries[q], data, similarity, -1, similarity + " dim=" + dim + " query " + q);
@@ -65,7 +65,11 @@ public abstract class AcceleratorContract {
     float[][] data = TestData.gaussianMixture(5, 3, 2, seed);
     Neighbors got =
         accelerator.topK(
-            pack(data), data.length, ArrayVectorValues.of(data), VectorSimilarity.EUCLID, 8);
+            Vectors.pack(data),
+            data.length,
+            ArrayVectorValues.of(data),
+            VectorSimilarity.EUCLID,
+            8);
     for (int q = 0; q < data.length; q++) {
       assertEquals(5, got.count(q), "row " + q + " seed=" + seed);
       assertEquals(q, got.id(q, 0), "a vector is its own nearest; seed=" + seed);
@@ -85,7 +89,11 @@ public abstract class AcceleratorContract {
     }
     Neighbors got =
         accelerator.topK(
-            pack(distinct), distinct.length, ArrayVectorValues.of(data), VectorSimilarity.DOT, 5);
+            Vectors.pack(distinct),
+            distinct.length,
+            ArrayVectorValues.of(data),
+            VectorSimilarity.DOT,
+            5);
     for (int q = 0; q < distinct.length; q++) {
       for (int r = 1; r < 5; r++) {
         if (got.score(q, r) == got.score(q, r - 1)) {
@@ -119,7 +127,7 @@ public abstract class AcceleratorContract {
     int n = 20_011;
     int dim = 12;
     int k = 64;
-    float[] data = pack(TestData.gaussianMixture(n, dim, 40, seed));
+    float[] data = Vectors.pack(TestData.gaussianMixture(n, dim, 40, seed));
     float[] reference = KMeans.train(data, n, dim, k, 25, seed, 1);
     float[] got = accelerator.kMeans(data, n, dim, k, 25, seed);
     assertEquals(k * dim, got.length);
@@ -139,7 +147,7 @@ public abstract class AcceleratorContract {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> accelerator.topK(pack(data), 10, values, VectorSimilarity.DOT, 0));
+            () -> accelerator.topK(Vectors.pack(data), 10, values, VectorSimilarity.DOT, 0));
     assertTrue(e.getMessage().contains("k must be >= 1; got 0"), e.getMessage());
     e =
         assertThrows(
@@ -246,15 +254,6 @@ public abstract class AcceleratorContract {
     float[][] out = new float[vectors.length][];
     for (int i = 0; i < vectors.length; i++) {
       out[i] = Vectors.prepare(similarity, vectors[i]);
-    }
-    return out;
-  }
-
-  static float[] pack(float[][] rows) {
-    int dim = rows.length == 0 ? 0 : rows[0].length;
-    float[] out = new float[rows.length * dim];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(rows[i], 0, out, i * dim, dim);
     }
     return out;
   }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quiver.engine.TestData;
+import io.quiver.engine.vector.Vectors;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -92,7 +93,7 @@ class KMeansTest {
     int n = 5000;
     int dim = 9;
     int k = 32;
-    float[] data = flat(TestData.gaussianMixture(n, dim, 20, TestData.seed()));
+    float[] data = Vectors.pack(TestData.gaussianMixture(n, dim, 20, TestData.seed()));
     int[] calls = new int[1];
     KMeans.Assignment pointByPoint =
         (centroids, nearest, squaredDistance) -> {
@@ -190,15 +191,6 @@ class KMeansTest {
         "maxIterations must be >= 0; got -2", () -> KMeans.train(data, 4, 3, 2, -2, 1, 1));
     assertMessage("threads must be >= 1; got 0", () -> KMeans.train(data, 4, 3, 2, 5, 1, 0));
     assertMessage("got k=3 and 6 floats", () -> KMeans.assign(data, 4, 3, new float[6], 3, 1));
-  }
-
-  private static float[] flat(float[][] rows) {
-    int dim = rows[0].length;
-    float[] out = new float[rows.length * dim];
-    for (int i = 0; i < rows.length; i++) {
-      System.arraycopy(rows[i], 0, out, i * dim, dim);
-    }
-    return out;
   }
 
   private static void assertMessage(String expected, Runnable call) {
