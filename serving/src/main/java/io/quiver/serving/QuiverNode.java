@@ -55,7 +55,9 @@ public final class QuiverNode implements AutoCloseable {
   static void register(
       QuiverServer.Builder builder, CollectionService collections, ServerConfig config) {
     // REST and gRPC endpoint services are added here as they land.
-    RestServices.of(collections, config.strictMode()).forEach(builder::restService);
+    RestServices rest = RestServices.of(collections, config.strictMode());
+    rest.general().forEach(builder::restService);
+    rest.search().forEach(builder::restSearchService);
     builder.grpcService(new CollectionsGrpcService(collections, config.strictMode()));
     builder.grpcService(new PointsGrpcService(collections, config.strictMode()));
     builder.grpcService(new SnapshotsGrpcService(collections));

@@ -2,10 +2,12 @@ package io.quiver.serving;
 
 import com.linecorp.armeria.common.HttpMethod;
 import com.linecorp.armeria.common.SessionProtocol;
+import com.linecorp.armeria.common.util.BlockingTaskExecutor;
 import com.linecorp.armeria.server.Route;
 import com.linecorp.armeria.server.Server;
 import com.linecorp.armeria.server.ServerBuilder;
 import com.linecorp.armeria.server.ServerPort;
+import com.linecorp.armeria.server.ServiceBindingBuilder;
 import com.linecorp.armeria.server.ServiceConfig;
 import com.linecorp.armeria.server.grpc.GrpcService;
 import com.linecorp.armeria.server.grpc.GrpcServiceBuilder;
@@ -14,6 +16,7 @@ import io.grpc.BindableService;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quiver.serving.auth.Access;
 import io.quiver.serving.auth.AccessTable;
 import io.quiver.serving.auth.ApiKeyAuthorizer;
 import io.quiver.serving.auth.GrpcAuthInterceptor;
@@ -199,6 +202,7 @@ public final class QuiverServer implements AutoCloseable {
   public static final class Builder {
     private final ServerConfig config;
     private final List<Object> restServices = new ArrayList<>();
+    private final List<Object> searchServices = new ArrayList<>();
     private final List<BindableService> grpcServices = new ArrayList<>();
     private final List<AutoCloseable> shutdownHooks = new ArrayList<>();
     private AccessTable accessTable = AccessTable.standard();
@@ -213,6 +217,17 @@ public final class QuiverServer implements AutoCloseable {
     /** An object with Armeria-annotated handler methods, served on the REST port. */
     public Builder restService(Object annotatedService) {
       restServices.add(annotatedService);
+      return this;
+    }
+
+    /**
+     * Like {@link #restService}, for an object whose handlers only read (search, query): they run
+     * on the search pool ({@code storage.performance.max_search_threads}) rather than on Armeria's
+     * blocking executor, which keeps the writes, file transfers and fsyncs.
+     */
+    public Builder restSearchService(Object annotatedService) {
+      restServices.add(annotatedService);
+      searchServices.add(annotatedService);
       return this;
     }
 
@@ -259,40 +274,86 @@ public final class QuiverServer implements AutoCloseable {
       ApiKeyAuthorizer authorizer = ApiKeyAuthorizer.of(config.service());
       ServerMetrics metrics = new ServerMetrics();
       AtomicBoolean stopping = new AtomicBoolean();
+      BlockingTaskExecutor searchPool =
+          BlockingTaskExecutor.builder()
+              .numThreads(config.storage().searchThreads())
+              .threadNamePrefix("quiver-search")
+              .build();
       try {
-        Server rest = buildRest(info, authorizer, metrics, stopping);
-        GrpcService grpcService = buildGrpcService(info, authorizer);
-        Server grpc =
+        Server rest = buildRest(info, authorizer, metrics, stopping, searchPool);
+        List<ServerServiceDefinition> definitions = new ArrayList<>();
+        definitions.add(new QdrantService(info).bindService());
+        grpcServices.forEach(s -> definitions.add(s.bindService()));
+        GrpcService grpcReads = buildGrpcService(authorizer, reads(definitions, true), false);
+        GrpcService grpcOthers = buildGrpcService(authorizer, reads(definitions, false), true);
+        ServerBuilder gsb =
             // No limit on the HTTP stream: the gRPC service limits each message, so that an
             // oversized one is RESOURCE_EXHAUSTED rather than an HTTP 413 clients cannot read.
             common(Server.builder(), config.service().grpcPort(), metrics.grpcServerRegistry())
                 .maxRequestLength(0)
-                .service(grpcService)
-                .decorator(metrics.grpcRequests())
-                .build();
+                .service(grpcOthers);
+        if (!grpcReads.services().isEmpty()) {
+          ServiceBindingBuilder reads = gsb.route();
+          grpcReads.routes().forEach(reads::addRoute);
+          reads.blockingTaskExecutor(searchPool, false).build(grpcReads);
+        }
+        Server grpc = gsb.decorator(metrics.grpcRequests()).build();
         List<String> restEndpoints = restEndpoints(rest);
-        List<String> grpcMethods = grpcMethods(grpcService);
+        List<String> grpcMethods = new ArrayList<>(grpcMethods(grpcOthers));
+        grpcMethods.addAll(grpcMethods(grpcReads));
         accessTable.requireClassified(restEndpoints, grpcMethods);
+        List<AutoCloseable> hooks = new ArrayList<>();
+        hooks.add(searchPool::shutdown); // runs last: hooks run in reverse
+        hooks.addAll(shutdownHooks);
         return new QuiverServer(
             config,
             rest,
             grpc,
             metrics,
-            List.copyOf(shutdownHooks),
+            List.copyOf(hooks),
             restEndpoints,
-            grpcMethods,
+            List.copyOf(grpcMethods),
             stopping);
       } catch (RuntimeException e) {
+        searchPool.shutdown();
         metrics.close();
         throw e;
       }
+    }
+
+    /**
+     * The methods of {@code services} that the access table classifies as reads ({@code reads}
+     * true) or all the others (false), as service definitions of their own: reads run on the search
+     * pool, the others on Armeria's blocking executor.
+     */
+    private List<ServerServiceDefinition> reads(
+        List<ServerServiceDefinition> services, boolean reads) {
+      List<ServerServiceDefinition> out = new ArrayList<>();
+      for (ServerServiceDefinition service : services) {
+        ServerServiceDefinition.Builder part =
+            ServerServiceDefinition.builder(service.getServiceDescriptor().getName());
+        boolean any = false;
+        for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
+          String name = method.getMethodDescriptor().getFullMethodName();
+          boolean read = accessTable.grpc(name).filter(a -> a == Access.READ).isPresent();
+          if (read == reads) {
+            part.addMethod(method);
+            any = true;
+          }
+        }
+        if (any) {
+          out.add(part.build());
+        }
+      }
+      return out;
     }
 
     private Server buildRest(
         ServerInfo info,
         ApiKeyAuthorizer authorizer,
         ServerMetrics metrics,
-        AtomicBoolean stopping) {
+        AtomicBoolean stopping,
+        BlockingTaskExecutor searchPool) {
       RestErrorHandler errors = new RestErrorHandler();
       ServerBuilder sb =
           common(Server.builder(), config.service().httpPort(), metrics.restServerRegistry());
@@ -301,12 +362,16 @@ public final class QuiverServer implements AutoCloseable {
       services.add(new ServiceApi(info, () -> !stopping.get() && ready.getAsBoolean()));
       services.addAll(restServices);
       for (Object service : services) {
-        sb.annotatedService()
-            .requestConverters(new JsonBodyConverter())
-            .responseConverters(new QdrantResponseConverter())
-            .exceptionHandlers(errors)
-            .useBlockingTaskExecutor(true)
-            .build(service);
+        var binding =
+            sb.annotatedService()
+                .requestConverters(new JsonBodyConverter())
+                .responseConverters(new QdrantResponseConverter())
+                .exceptionHandlers(errors)
+                .useBlockingTaskExecutor(true);
+        if (searchServices.contains(service)) {
+          binding.blockingTaskExecutor(searchPool, false);
+        }
+        binding.build(service);
       }
       sb.route().get("/metrics").build(metrics.exposition());
       // The last decorator added is the outermost: metrics see the requests auth refuses, too.
@@ -315,16 +380,16 @@ public final class QuiverServer implements AutoCloseable {
       return sb.build();
     }
 
-    private GrpcService buildGrpcService(ServerInfo info, ApiKeyAuthorizer authorizer) {
+    private GrpcService buildGrpcService(
+        ApiKeyAuthorizer authorizer, List<ServerServiceDefinition> services, boolean health) {
       GrpcServiceBuilder gb =
           GrpcService.builder()
-              .addService(new QdrantService(info))
-              .enableHealthCheckService(true)
+              .enableHealthCheckService(health)
               .intercept(new GrpcAuthInterceptor(accessTable, authorizer))
               .exceptionHandler(new GrpcErrorHandler())
               .useBlockingTaskExecutor(true)
               .maxRequestMessageLength((int) config.service().maxRequestSizeBytes());
-      grpcServices.forEach(gb::addService);
+      services.forEach(gb::addService);
       return gb.build();
     }
 

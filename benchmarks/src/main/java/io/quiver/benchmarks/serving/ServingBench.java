@@ -15,9 +15,6 @@ import io.quiver.engine.point.PointId;
 import io.quiver.engine.point.ScoredPoint;
 import io.quiver.engine.shard.SearchRequest;
 import io.quiver.engine.store.FileTrees;
-import io.quiver.serving.QuiverNode;
-import io.quiver.serving.config.ServerConfig;
-import io.quiver.serving.config.StrictMode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,7 +28,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -56,8 +52,8 @@ public final class ServingBench {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  /** CPU nanoseconds of the closed-loop caller threads, added by each as it ends. */
-  private static final AtomicLong CALLER_CPU = new AtomicLong();
+  /** The machine's cores, read before the load generator is pinned to some of them. */
+  private static final int CORES = Runtime.getRuntime().availableProcessors();
 
   record Options(
       List<String> datasets,
@@ -71,7 +67,8 @@ public final class ServingBench {
       long seed,
       Path workDir,
       String resultsMd,
-      String command) {}
+      String command,
+      String pin) {}
 
   /**
    * @param nodeCpuUs CPU time of the node's threads (Armeria's) per request, in microseconds
@@ -87,6 +84,7 @@ public final class ServingBench {
       int dim,
       double embeddedQps,
       double embeddedCpuUs,
+      String placement,
       List<ClosedLoop> closed,
       List<OpenLoop> open) {}
 
@@ -125,9 +123,9 @@ public final class ServingBench {
                     + distance
                     + "\"},"
                     + " \"hnsw_config\": {\"m\": 16, \"ef_construct\": 100}}"));
-    double embeddedQps;
     Path snapshot = work.resolve("snapshot");
-    try (QuiverCollection embedded = QuiverCollection.create(work.resolve("embedded"), config)) {
+    Path embeddedDir = work.resolve("embedded");
+    try (QuiverCollection embedded = QuiverCollection.create(embeddedDir, config)) {
       List<Point> batch = new ArrayList<>();
       for (int i = 0; i < n; i++) {
         ObjectNode payload = JsonNodeFactory.instance.objectNode().put("i", i);
@@ -138,39 +136,30 @@ public final class ServingBench {
         }
       }
       embedded.optimize();
-      embeddedQps =
-          closedLoop(
-              o,
-              q -> {
-                SearchRequest r =
-                    new SearchRequest(
-                        "",
-                        queries[q],
-                        o.k(),
-                        0,
-                        io.quiver.engine.hnsw.SearchParams.DEFAULT,
-                        null,
-                        false,
-                        false,
-                        null);
-                return embedded.search(r).size();
-              },
-              queries.length);
-      System.err.printf(Locale.ROOT, ">> embedded: %.0f QPS%n", embeddedQps);
       embedded.snapshot(snapshot);
     }
+    List<List<Long>> expected = new ArrayList<>();
+    try (QuiverCollection embedded = QuiverCollection.open(embeddedDir)) {
+      for (int q = 0; q < 20; q++) {
+        expected.add(
+            embedded.search(SearchRequest.of(queries[q], o.k())).stream()
+                .map(ScoredPoint::id)
+                .map(PointId::num)
+                .toList());
+      }
+    }
 
-    ServerConfig serverConfig =
-        new ServerConfig(
-            new ServerConfig.Service(
-                "127.0.0.1", 0, 0, Optional.empty(), Optional.empty(), 32, false),
-            ServerConfig.Tls.NONE,
-            new ServerConfig.Storage(work.resolve("node")),
-            StrictMode.DEFAULTS);
     List<ClosedLoop> closed = new ArrayList<>();
     List<OpenLoop> open = new ArrayList<>();
-    try (QuiverNode node = QuiverNode.start(serverConfig)) {
-      node.collections().recoverSnapshot("bench", snapshot.toUri(), null);
+    try (NodeUnderTest node =
+        o.pin() == null
+            ? NodeUnderTest.InProcess.start(o, embeddedDir, snapshot, work.resolve("node"), queries)
+            : NodeUnderTest.Pinned.start(o, dim, embeddedDir, snapshot, work)) {
+      System.err.printf(
+          Locale.ROOT,
+          ">> embedded: %.0f QPS, %.0f us CPU per query%n",
+          node.embeddedQps(),
+          node.embeddedCpuUs());
       QdrantClient grpc =
           new QdrantClient(
               QdrantGrpcClient.newBuilder("127.0.0.1", node.grpcPort(), false).build());
@@ -192,7 +181,7 @@ public final class ServingBench {
         bodies[q] = MAPPER.writeValueAsBytes(body);
         requests[q] = b.build();
       }
-      checkSame(grpc, http, searchUri, requests, bodies, work.resolve("embedded"), queries, o);
+      checkSame(grpc, http, searchUri, requests, bodies, expected);
 
       Map<String, Caller> callers =
           Map.of(
@@ -239,14 +228,14 @@ public final class ServingBench {
       for (String protocol : List.of("gRPC", "REST")) {
         Caller caller = callers.get(protocol);
         runFor(o.concurrency(), o.warmupMs(), caller::call, queries.length);
-        Map<Long, ThreadCpu> before = ThreadCpu.snapshot();
-        long callersBefore = CALLER_CPU.get();
+        NodeUnderTest.Cpu before = node.cpu();
         long started = System.nanoTime();
         double qps = runFor(o.concurrency(), o.durationMs(), caller::call, queries.length);
         double calls = qps * (System.nanoTime() - started) / 1e9;
-        double[] cpu = ThreadCpu.since(before);
-        cpu[1] += CALLER_CPU.get() - callersBefore; // the callers have ended by now
-        ClosedLoop c = new ClosedLoop(protocol, qps, cpu[0] / 1e3 / calls, cpu[1] / 1e3 / calls);
+        NodeUnderTest.Cpu used = node.cpu().minus(before);
+        ClosedLoop c =
+            new ClosedLoop(
+                protocol, qps, used.nodeNanos() / 1e3 / calls, used.clientNanos() / 1e3 / calls);
         closed.add(c);
         System.err.printf(
             Locale.ROOT,
@@ -269,45 +258,17 @@ public final class ServingBench {
         }
       }
       grpc.close();
+      return new DatasetResult(
+          dataset,
+          n,
+          dim,
+          node.embeddedQps(),
+          node.embeddedCpuUs(),
+          node.placement(),
+          closed,
+          open);
     } finally {
       FileTrees.delete(work);
-    }
-    // The callers are busy the whole time, so the embedded CPU per query is threads / QPS.
-    double embeddedCpuUs = o.threads() * 1e6 / embeddedQps;
-    return new DatasetResult(dataset, n, dim, embeddedQps, embeddedCpuUs, closed, open);
-  }
-
-  /** Per-thread CPU time, to split a served request's cost between the node and the client. */
-  record ThreadCpu(String name, long nanos) {
-    static Map<Long, ThreadCpu> snapshot() {
-      java.lang.management.ThreadMXBean mx =
-          java.lang.management.ManagementFactory.getThreadMXBean();
-      Map<Long, ThreadCpu> out = new java.util.HashMap<>();
-      for (java.lang.management.ThreadInfo t : mx.getThreadInfo(mx.getAllThreadIds())) {
-        if (t != null) {
-          long cpu = mx.getThreadCpuTime(t.getThreadId());
-          if (cpu >= 0) {
-            out.put(t.getThreadId(), new ThreadCpu(t.getThreadName(), cpu));
-          }
-        }
-      }
-      return out;
-    }
-
-    /** CPU nanoseconds since {@code before}: [node threads (armeria-*), all others]. */
-    static double[] since(Map<Long, ThreadCpu> before) {
-      double node = 0;
-      double other = 0;
-      for (Map.Entry<Long, ThreadCpu> e : snapshot().entrySet()) {
-        ThreadCpu then = before.get(e.getKey());
-        long delta = e.getValue().nanos() - (then == null ? 0 : then.nanos());
-        if (e.getValue().name().startsWith("armeria-")) {
-          node += delta;
-        } else {
-          other += delta;
-        }
-      }
-      return new double[] {node, other};
     }
   }
 
@@ -340,34 +301,32 @@ public final class ServingBench {
     }
   }
 
-  /** The served answers are the embedded engine's (same ids for the first queries). */
+  /** The served answers are the embedded engine's ({@code expected}: ids of the first queries). */
   private static void checkSame(
       QdrantClient grpc,
       HttpClient http,
       URI searchUri,
       SearchPoints[] requests,
       byte[][] bodies,
-      Path embeddedDir,
-      float[][] queries,
-      Options o)
+      List<List<Long>> expected)
       throws Exception {
-    try (QuiverCollection embedded = QuiverCollection.open(embeddedDir)) {
-      for (int q = 0; q < 20; q++) {
-        List<Long> expected =
-            embedded.search(SearchRequest.of(queries[q], o.k())).stream()
-                .map(ScoredPoint::id)
-                .map(PointId::num)
-                .toList();
-        List<Long> viaGrpc =
-            grpc.searchAsync(requests[q]).get().stream().map(p -> p.getId().getNum()).toList();
-        JsonNode rest =
-            check(http.send(post(searchUri, bodies[q]), HttpResponse.BodyHandlers.ofByteArray()));
-        List<Long> viaRest = new ArrayList<>();
-        rest.get("result").forEach(p -> viaRest.add(p.get("id").asLong()));
-        if (!expected.equals(viaGrpc) || !expected.equals(viaRest)) {
-          throw new IllegalStateException(
-              "query " + q + ": embedded " + expected + ", gRPC " + viaGrpc + ", REST " + viaRest);
-        }
+    for (int q = 0; q < expected.size(); q++) {
+      List<Long> viaGrpc =
+          grpc.searchAsync(requests[q]).get().stream().map(p -> p.getId().getNum()).toList();
+      JsonNode rest =
+          check(http.send(post(searchUri, bodies[q]), HttpResponse.BodyHandlers.ofByteArray()));
+      List<Long> viaRest = new ArrayList<>();
+      rest.get("result").forEach(p -> viaRest.add(p.get("id").asLong()));
+      if (!expected.get(q).equals(viaGrpc) || !expected.get(q).equals(viaRest)) {
+        throw new IllegalStateException(
+            "query "
+                + q
+                + ": embedded "
+                + expected.get(q)
+                + ", gRPC "
+                + viaGrpc
+                + ", REST "
+                + viaRest);
       }
     }
   }
@@ -382,8 +341,7 @@ public final class ServingBench {
     return runFor(callers, o.durationMs(), query, queryCount);
   }
 
-  private static double runFor(int threads, long millis, Query query, int queryCount)
-      throws Exception {
+  static double runFor(int threads, long millis, Query query, int queryCount) throws Exception {
     AtomicLong done = new AtomicLong();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     long deadline = System.nanoTime() + millis * 1_000_000L;
@@ -405,9 +363,6 @@ public final class ServingBench {
                 } catch (Throwable e) {
                   failure.compareAndSet(null, e);
                 }
-                CALLER_CPU.addAndGet(
-                    java.lang.management.ManagementFactory.getThreadMXBean()
-                        .getCurrentThreadCpuTime());
               });
       worker.start();
       workers.add(worker);
@@ -483,15 +438,15 @@ public final class ServingBench {
     sb.append(
         String.format(
             Locale.ROOT,
-            "`%s` — %s, JDK %s, %d cores, k=%d, one query per request, no payload; node and"
-                + " load generator in one JVM on loopback. Embedded: %d threads calling the"
-                + " collection; served: %d requests in flight (callers waiting for answers), so"
-                + " the node's own threads are kept busy.%n%n",
+            "`%s` — %s, JDK %s, %d cores, k=%d, one query per request, no payload; %s."
+                + " Embedded: %d threads calling the collection; served: %d requests in flight"
+                + " (callers waiting for answers), so the node's own threads are kept busy.%n%n",
             o.command(),
             java.time.LocalDate.now(),
             System.getProperty("java.version"),
-            Runtime.getRuntime().availableProcessors(),
+            CORES,
             o.k(),
+            results.isEmpty() ? "" : results.get(0).placement(),
             o.threads(),
             o.concurrency()));
     sb.append(
@@ -547,8 +502,9 @@ public final class ServingBench {
 
   static Options parse(String[] args) {
     List<String> datasets = List.of("gmm-100k-128", "gmm-20k-768");
-    int threads = 2;
+    int threads = -1;
     int concurrency = 8;
+    String pin = CORES >= 2 && tasksetWorks() ? defaultPin() : "none";
     int k = 10;
     long duration = 10_000;
     long warmup = 3_000;
@@ -580,8 +536,16 @@ public final class ServingBench {
         case "--work-dir" -> workDir = Path.of(args[++i]);
         case "--results-md" -> results = args[++i];
         case "--command" -> command = args[++i];
+        case "--pin" -> pin = args[++i];
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
+    }
+    if (!pin.equals("none") && !pin.matches("[0-9,-]+/[0-9,-]+")) {
+      throw new IllegalArgumentException(
+          "--pin wants NODE_CPUS/CLIENT_CPUS (e.g. 1/0) or none, not " + pin);
+    }
+    if (threads < 0) {
+      threads = pin.equals("none") ? Math.min(2, CORES) : cpuCount(pin.split("/")[0]);
     }
     return new Options(
         datasets,
@@ -595,7 +559,42 @@ public final class ServingBench {
         seed,
         workDir,
         results,
-        command);
+        command,
+        pin.equals("none") ? null : pin);
+  }
+
+  /** The upper half of the cores for the node, the lower half for the load generator. */
+  private static String defaultPin() {
+    int half = CORES / 2;
+    String node = half + (CORES - 1 > half ? "-" + (CORES - 1) : "");
+    String client = "0" + (half - 1 > 0 ? "-" + (half - 1) : "");
+    return node + "/" + client;
+  }
+
+  /** How many CPUs a taskset list such as {@code 2-3,6} names. */
+  static int cpuCount(String list) {
+    int count = 0;
+    for (String part : list.split(",")) {
+      String[] range = part.split("-");
+      count += range.length == 1 ? 1 : Integer.parseInt(range[1]) - Integer.parseInt(range[0]) + 1;
+    }
+    return count;
+  }
+
+  private static boolean tasksetWorks() {
+    try {
+      return new ProcessBuilder("taskset", "-p", Long.toString(ProcessHandle.current().pid()))
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start()
+              .waitFor()
+          == 0;
+    } catch (IOException e) {
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Replaces one "## ..." section of a markdown file, or appends it. */

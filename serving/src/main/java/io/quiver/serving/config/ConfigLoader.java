@@ -39,6 +39,8 @@ import java.util.TreeMap;
  *   key: ./tls/key.pem
  * storage:
  *   storage_path: ./storage
+ *   performance:
+ *     max_search_threads: 0    # threads for searches and queries; 0: one per core
  * strict_mode:
  *   max_query_limit: 100000
  *   upsert_max_batchsize: 100000
@@ -69,6 +71,7 @@ public final class ConfigLoader {
           "tls.cert",
           "tls.key",
           "storage.storage_path",
+          "storage.performance.max_search_threads",
           "strict_mode.max_query_limit",
           "strict_mode.upsert_max_batchsize",
           "strict_mode.search_max_hnsw_ef",
@@ -148,7 +151,8 @@ public final class ConfigLoader {
     ServerConfig.Tls tls = new ServerConfig.Tls(path("tls.cert"), path("tls.key"));
     ServerConfig.Storage storage =
         new ServerConfig.Storage(
-            path("storage.storage_path").orElse(ServerConfig.DEFAULTS.storage().storagePath()));
+            path("storage.storage_path").orElse(ServerConfig.DEFAULTS.storage().storagePath()),
+            intIn("storage.performance.max_search_threads", 0, 4096, 0));
     StrictMode strict = StrictMode.DEFAULTS;
     StrictMode strictMode =
         new StrictMode(

@@ -61,6 +61,26 @@ public record ServerConfig(Service service, Tls tls, Storage storage, StrictMode
 
   /**
    * @param storagePath the directory collections are stored under
+   * @param maxSearchThreads threads that run searches and queries ({@code
+   *     storage.performance.max_search_threads}, as in Qdrant); 0: one per core
    */
-  public record Storage(Path storagePath) {}
+  public record Storage(Path storagePath, int maxSearchThreads) {
+
+    public Storage {
+      if (maxSearchThreads < 0) {
+        throw new IllegalArgumentException(
+            "storage.performance.max_search_threads must be >= 0, not " + maxSearchThreads);
+      }
+    }
+
+    /** Storage under {@code storagePath} with one search thread per core. */
+    public Storage(Path storagePath) {
+      this(storagePath, 0);
+    }
+
+    /** The search pool's size: {@link #maxSearchThreads}, or the cores this JVM may use. */
+    public int searchThreads() {
+      return maxSearchThreads > 0 ? maxSearchThreads : Runtime.getRuntime().availableProcessors();
+    }
+  }
 }

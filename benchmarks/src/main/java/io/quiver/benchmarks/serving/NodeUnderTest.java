@@ -1,0 +1,287 @@
+package io.quiver.benchmarks.serving;
+
+import io.quiver.engine.collection.QuiverCollection;
+import io.quiver.engine.shard.SearchRequest;
+import io.quiver.serving.QuiverNode;
+import io.quiver.serving.config.ServerConfig;
+import io.quiver.serving.config.StrictMode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The node the serving benchmark drives, with the embedded engine's figures measured where the node
+ * runs: either in the benchmark's own JVM, sharing its cores with the load generator, or in a JVM
+ * pinned to CPUs of its own ({@link PinnedNode}).
+ */
+interface NodeUnderTest extends AutoCloseable {
+
+  /** CPU nanoseconds used so far by the node and by everything else (the load generator). */
+  record Cpu(long nodeNanos, long clientNanos) {
+    Cpu minus(Cpu before) {
+      return new Cpu(nodeNanos - before.nodeNanos, clientNanos - before.clientNanos);
+    }
+  }
+
+  double embeddedQps();
+
+  /** CPU microseconds per embedded query, every thread of the process counted. */
+  double embeddedCpuUs();
+
+  int httpPort();
+
+  int grpcPort();
+
+  Cpu cpu();
+
+  /** A one-line description of where the node, the embedded engine and the client ran. */
+  String placement();
+
+  @Override
+  void close() throws Exception;
+
+  /** The node in the benchmark's JVM; its CPU is the CPU of Armeria's threads. */
+  final class InProcess implements NodeUnderTest {
+    private final QuiverNode node;
+    private final double embeddedQps;
+    private final double embeddedCpuUs;
+
+    private InProcess(QuiverNode node, double embeddedQps, double embeddedCpuUs) {
+      this.node = node;
+      this.embeddedQps = embeddedQps;
+      this.embeddedCpuUs = embeddedCpuUs;
+    }
+
+    static InProcess start(
+        ServingBench.Options o, Path embeddedDir, Path snapshot, Path nodeDir, float[][] queries)
+        throws Exception {
+      double qps;
+      long cpuBefore;
+      double calls;
+      long cpuAfter;
+      try (QuiverCollection embedded = QuiverCollection.open(embeddedDir)) {
+        ServingBench.Query search =
+            q -> embedded.search(SearchRequest.of(queries[q], o.k())).size();
+        ServingBench.runFor(o.threads(), o.warmupMs(), search, queries.length);
+        cpuBefore = PinnedNode.ProcessCpu.self();
+        long started = System.nanoTime();
+        qps = ServingBench.runFor(o.threads(), o.durationMs(), search, queries.length);
+        calls = qps * (System.nanoTime() - started) / 1e9;
+        cpuAfter = PinnedNode.ProcessCpu.self();
+      }
+      QuiverNode node = QuiverNode.start(nodeConfig(nodeDir));
+      node.collections().recoverSnapshot("bench", snapshot.toUri(), null);
+      return new InProcess(node, qps, (cpuAfter - cpuBefore) / 1e3 / calls);
+    }
+
+    @Override
+    public double embeddedQps() {
+      return embeddedQps;
+    }
+
+    @Override
+    public double embeddedCpuUs() {
+      return embeddedCpuUs;
+    }
+
+    @Override
+    public int httpPort() {
+      return node.httpPort();
+    }
+
+    @Override
+    public int grpcPort() {
+      return node.grpcPort();
+    }
+
+    @Override
+    public Cpu cpu() {
+      ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+      long armeria = 0;
+      for (var t : mx.getThreadInfo(mx.getAllThreadIds())) {
+        if (t != null && isNodeThread(t.getThreadName())) {
+          armeria += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
+        }
+      }
+      return new Cpu(armeria, PinnedNode.ProcessCpu.self() - armeria);
+    }
+
+    /** Armeria's event loops and blocking executor, and the node's search pool. */
+    private static boolean isNodeThread(String name) {
+      return name.startsWith("armeria-") || name.startsWith("quiver-search");
+    }
+
+    @Override
+    public String placement() {
+      return "node and load generator in one JVM on loopback, sharing every core; node CPU is"
+          + " Armeria's and the search pool's threads, client CPU the rest of the process";
+    }
+
+    @Override
+    public void close() {
+      node.close();
+    }
+  }
+
+  /** The node in a child JVM under {@code taskset}, the benchmark's JVM pinned elsewhere. */
+  final class Pinned implements NodeUnderTest {
+    private final Process process;
+    private final String nodeCpus;
+    private final String clientCpus;
+    private final double embeddedQps;
+    private final double embeddedCpuUs;
+    private final int httpPort;
+    private final int grpcPort;
+
+    private Pinned(
+        Process process,
+        String nodeCpus,
+        String clientCpus,
+        double embeddedQps,
+        double embeddedCpuUs,
+        int httpPort,
+        int grpcPort) {
+      this.process = process;
+      this.nodeCpus = nodeCpus;
+      this.clientCpus = clientCpus;
+      this.embeddedQps = embeddedQps;
+      this.embeddedCpuUs = embeddedCpuUs;
+      this.httpPort = httpPort;
+      this.grpcPort = grpcPort;
+    }
+
+    static Pinned start(ServingBench.Options o, int dim, Path embeddedDir, Path snapshot, Path work)
+        throws Exception {
+      String[] pin = o.pin().split("/");
+      pinSelf(pin[1]);
+      List<String> command =
+          PinnedNode.command(
+              pin[0],
+              List.of(
+                  embeddedDir.toString(),
+                  snapshot.toString(),
+                  work.resolve("node").toString(),
+                  Integer.toString(dim),
+                  Integer.toString(o.queries()),
+                  Long.toString(o.seed()),
+                  Integer.toString(o.k()),
+                  Integer.toString(o.threads()),
+                  Long.toString(o.warmupMs()),
+                  Long.toString(o.durationMs())));
+      Process process =
+          new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+      try {
+        BufferedReader out =
+            new BufferedReader(
+                new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        String[] embedded = expectLine(out, "embedded", process);
+        String[] ports = expectLine(out, "ports", process);
+        return new Pinned(
+            process,
+            pin[0],
+            pin[1],
+            Double.parseDouble(embedded[1]),
+            Double.parseDouble(embedded[2]) / 1e3,
+            Integer.parseInt(ports[1]),
+            Integer.parseInt(ports[2]));
+      } catch (Exception e) {
+        process.destroyForcibly();
+        throw e;
+      }
+    }
+
+    private static String[] expectLine(BufferedReader out, String tag, Process process)
+        throws IOException {
+      String line = out.readLine();
+      while (line != null && !line.matches("[a-z]+ .*")) {
+        System.err.println(line); // an agent's own output (a profiler's banner)
+        line = out.readLine();
+      }
+      if (line == null || !line.startsWith(tag + " ")) {
+        throw new IOException(
+            "the node process (pid "
+                + process.pid()
+                + ") said "
+                + (line == null ? "nothing and ended" : "'" + line + "'")
+                + " where '"
+                + tag
+                + " ...' was due");
+      }
+      return line.split(" ");
+    }
+
+    /** Moves every thread of this JVM to {@code cpus}; threads started later inherit it. */
+    private static void pinSelf(String cpus) throws IOException, InterruptedException {
+      Process taskset =
+          new ProcessBuilder(
+                  "taskset", "-a", "-p", "-c", cpus, Long.toString(ProcessHandle.current().pid()))
+              .redirectErrorStream(true)
+              .start();
+      String said = new String(taskset.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (taskset.waitFor() != 0) {
+        throw new IOException(
+            "taskset could not pin the load generator to CPUs " + cpus + ": " + said);
+      }
+    }
+
+    @Override
+    public double embeddedQps() {
+      return embeddedQps;
+    }
+
+    @Override
+    public double embeddedCpuUs() {
+      return embeddedCpuUs;
+    }
+
+    @Override
+    public int httpPort() {
+      return httpPort;
+    }
+
+    @Override
+    public int grpcPort() {
+      return grpcPort;
+    }
+
+    @Override
+    public Cpu cpu() {
+      return new Cpu(PinnedNode.ProcessCpu.of(process.toHandle()), PinnedNode.ProcessCpu.self());
+    }
+
+    @Override
+    public String placement() {
+      return "node in its own JVM pinned to CPU "
+          + nodeCpus
+          + " (the embedded engine measured in that JVM, on that CPU, before the node started),"
+          + " load generator pinned to CPU "
+          + clientCpus
+          + ", on loopback; CPU per request is each process's whole CPU time";
+    }
+
+    @Override
+    public void close() throws Exception {
+      OutputStream in = process.getOutputStream();
+      in.close();
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+    }
+  }
+
+  static ServerConfig nodeConfig(Path nodeDir) {
+    return new ServerConfig(
+        new ServerConfig.Service("127.0.0.1", 0, 0, Optional.empty(), Optional.empty(), 32, false),
+        ServerConfig.Tls.NONE,
+        new ServerConfig.Storage(nodeDir),
+        StrictMode.DEFAULTS);
+  }
+}

@@ -1,0 +1,113 @@
+package io.quiver.benchmarks.serving;
+
+import io.quiver.benchmarks.data.GaussianMixture;
+import io.quiver.engine.collection.QuiverCollection;
+import io.quiver.engine.shard.SearchRequest;
+import io.quiver.serving.QuiverNode;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The serving benchmark's node process: started by {@link ServingBench} under {@code taskset} on
+ * CPUs of its own, so that the node and the embedded engine it is compared with get the same cores
+ * and the load generator gets the others, as it would on a client machine.
+ *
+ * <p>It first measures the embedded engine (closed loop, {@code threads} callers, on the collection
+ * the bench built), then starts a node in this JVM, recovers the collection's snapshot into it and
+ * serves until its standard input closes. It speaks to its parent in lines on standard output:
+ *
+ * <pre>
+ * embedded QPS CPU_NANOS_PER_QUERY
+ * ports HTTP GRPC
+ * </pre>
+ *
+ * <p>Arguments: {@code embeddedDir snapshotFile nodeDir dim queries seed k threads warmupMs
+ * durationMs}.
+ */
+public final class PinnedNode {
+
+  private PinnedNode() {}
+
+  public static void main(String[] args) throws Exception {
+    Path embeddedDir = Path.of(args[0]);
+    Path snapshot = Path.of(args[1]);
+    Path nodeDir = Path.of(args[2]);
+    int dim = Integer.parseInt(args[3]);
+    int queryCount = Integer.parseInt(args[4]);
+    long seed = Long.parseLong(args[5]);
+    int k = Integer.parseInt(args[6]);
+    int threads = Integer.parseInt(args[7]);
+    long warmupMs = Long.parseLong(args[8]);
+    long durationMs = Long.parseLong(args[9]);
+
+    // The parent reads this stream; everything else goes to standard error.
+    PrintStream toParent = System.out;
+    System.setOut(System.err);
+
+    float[][] queries = new GaussianMixture(seed, dim, 64, false).queries(queryCount);
+    try (QuiverCollection embedded = QuiverCollection.open(embeddedDir)) {
+      ServingBench.Query search = q -> embedded.search(SearchRequest.of(queries[q], k)).size();
+      ServingBench.runFor(threads, warmupMs, search, queries.length);
+      long cpuBefore = ProcessCpu.self();
+      long started = System.nanoTime();
+      double qps = ServingBench.runFor(threads, durationMs, search, queries.length);
+      double calls = qps * (System.nanoTime() - started) / 1e9;
+      double cpuPerQuery = (ProcessCpu.self() - cpuBefore) / calls;
+      toParent.printf(Locale.ROOT, "embedded %.3f %.1f%n", qps, cpuPerQuery);
+      toParent.flush();
+    }
+
+    try (QuiverNode node = QuiverNode.start(NodeUnderTest.nodeConfig(nodeDir))) {
+      node.collections().recoverSnapshot("bench", snapshot.toUri(), null);
+      toParent.printf(Locale.ROOT, "ports %d %d%n", node.httpPort(), node.grpcPort());
+      toParent.flush();
+      BufferedReader in =
+          new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+      while (in.readLine() != null) {
+        // serve until the parent closes our input
+      }
+    }
+    System.exit(0);
+  }
+
+  /** CPU time of a whole process (every thread, JIT and GC included), in nanoseconds. */
+  static final class ProcessCpu {
+    private ProcessCpu() {}
+
+    static long self() {
+      return ((com.sun.management.OperatingSystemMXBean)
+              java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+          .getProcessCpuTime();
+    }
+
+    static long of(ProcessHandle process) {
+      return process.info().totalCpuDuration().orElseThrow().toNanos();
+    }
+  }
+
+  /**
+   * The command line that runs this class in a JVM like the current one, pinned to {@code cpus}.
+   */
+  static List<String> command(String cpus, List<String> args) {
+    List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpus));
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (!a.startsWith("-agentpath") && !a.startsWith("-XX:StartFlightRecording")) {
+        cmd.add(a);
+      }
+    }
+    String childOpts = System.getenv("BENCH_NODE_JVM_OPTS");
+    if (childOpts != null && !childOpts.isBlank()) {
+      cmd.addAll(List.of(childOpts.trim().split("\\s+")));
+    }
+    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), PinnedNode.class.getName()));
+    cmd.addAll(args);
+    return cmd;
+  }
+}
