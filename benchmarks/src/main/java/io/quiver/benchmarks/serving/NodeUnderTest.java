@@ -70,7 +70,13 @@ interface NodeUnderTest extends AutoCloseable {
       try (QuiverCollection embedded = QuiverCollection.open(embeddedDir)) {
         ServingBench.Query search =
             q -> embedded.search(SearchRequest.of(queries[q], o.k())).size();
-        ServingBench.runFor(o.threads(), o.warmupMs(), search, queries.length);
+        ServingBench.warmUp(
+            "embedded",
+            o.threads(),
+            o.warmupMs(),
+            search,
+            queries.length,
+            PinnedNode.ProcessCpu::self);
         cpuBefore = PinnedNode.ProcessCpu.self();
         long started = System.nanoTime();
         qps = ServingBench.runFor(o.threads(), o.durationMs(), search, queries.length);

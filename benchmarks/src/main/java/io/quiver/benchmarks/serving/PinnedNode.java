@@ -53,7 +53,7 @@ public final class PinnedNode {
     float[][] queries = new GaussianMixture(seed, dim, 64, false).queries(queryCount);
     try (QuiverCollection embedded = QuiverCollection.open(embeddedDir)) {
       ServingBench.Query search = q -> embedded.search(SearchRequest.of(queries[q], k)).size();
-      ServingBench.runFor(threads, warmupMs, search, queries.length);
+      ServingBench.warmUp("embedded", threads, warmupMs, search, queries.length, ProcessCpu::self);
       long cpuBefore = ProcessCpu.self();
       long started = System.nanoTime();
       double qps = ServingBench.runFor(threads, durationMs, search, queries.length);

@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 
 /**
  * Serving overhead (issue 5): one node on loopback, one query per request, k = 10, no payload.
@@ -51,6 +52,8 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class ServingBench {
 
   private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  static final int MAX_WARMUP_ROUNDS = 20;
 
   /** The machine's cores, read before the load generator is pinned to some of them. */
   private static final int CORES = Runtime.getRuntime().availableProcessors();
@@ -227,7 +230,13 @@ public final class ServingBench {
               });
       for (String protocol : List.of("gRPC", "REST")) {
         Caller caller = callers.get(protocol);
-        runFor(o.concurrency(), o.warmupMs(), caller::call, queries.length);
+        warmUp(
+            protocol,
+            o.concurrency(),
+            o.warmupMs(),
+            caller::call,
+            queries.length,
+            () -> node.cpu().nodeNanos());
         NodeUnderTest.Cpu before = node.cpu();
         long started = System.nanoTime();
         double qps = runFor(o.concurrency(), o.durationMs(), caller::call, queries.length);
@@ -331,14 +340,40 @@ public final class ServingBench {
     }
   }
 
-  /** Queries per second with {@code threads} callers, each waiting for its answer. */
-  static double closedLoop(Options o, Query query, int queryCount) throws Exception {
-    return closedLoop(o.threads(), o, query, queryCount);
-  }
-
-  static double closedLoop(int callers, Options o, Query query, int queryCount) throws Exception {
-    runFor(callers, o.warmupMs(), query, queryCount);
-    return runFor(callers, o.durationMs(), query, queryCount);
+  /**
+   * Warms up in rounds of {@code roundMs} until the CPU per call ({@code cpuNanos}, read before and
+   * after each round) settles: three rounds in a row within 3 % of each other, at most {@value
+   * #MAX_WARMUP_ROUNDS} rounds. A JIT still compiling shows up as CPU per call, and on a node
+   * pinned to one core it competes with the requests: there the gRPC path takes about 30 s to
+   * settle, so a fixed warm-up of a few seconds measures the compiler.
+   *
+   * @return the rounds run
+   */
+  static int warmUp(
+      String what, int threads, long roundMs, Query query, int queryCount, LongSupplier cpuNanos)
+      throws Exception {
+    double last = Double.NaN;
+    int steady = 0;
+    for (int round = 1; round <= MAX_WARMUP_ROUNDS; round++) {
+      long cpuBefore = cpuNanos.getAsLong();
+      long started = System.nanoTime();
+      double qps = runFor(threads, roundMs, query, queryCount);
+      double calls = qps * (System.nanoTime() - started) / 1e9;
+      double perCall = (cpuNanos.getAsLong() - cpuBefore) / calls;
+      System.err.printf(
+          Locale.ROOT,
+          ">> %s warm-up round %d: %.0f QPS, %.0f us CPU per call%n",
+          what,
+          round,
+          qps,
+          perCall / 1e3);
+      steady = Math.abs(perCall - last) <= 0.03 * last ? steady + 1 : 0;
+      if (steady == 2) {
+        return round;
+      }
+      last = perCall;
+    }
+    return MAX_WARMUP_ROUNDS;
   }
 
   static double runFor(int threads, long millis, Query query, int queryCount) throws Exception {
