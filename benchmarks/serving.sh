@@ -13,7 +13,7 @@
 #          cores) --concurrency 8 (served, requests in flight) --k 10 --duration-ms 10000
 #          --warmup-ms 3000 (one warm-up round; rounds repeat until the CPU per call
 #          settles: 3 rounds within 3 %) --rates 0.25,0.5,0.75 (fractions of the closed-loop QPS) --queries 1000
-#          --seed 42 --work-dir DIR
+#          --seed 42 --work-dir DIR --protocols gRPC,REST
 # BENCH_JVM_OPTS adds JVM options to the benchmark's JVM (a JFR recording, a system property);
 # BENCH_NODE_JVM_OPTS adds them to the pinned node's JVM only (e.g. a profiler agent).
 set -euo pipefail

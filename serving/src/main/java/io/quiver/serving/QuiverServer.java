@@ -62,9 +62,11 @@ import org.slf4j.LoggerFactory;
  * <p>Adding a REST endpoint: an object with Armeria-annotated methods ({@code @Get}, {@code @Post},
  * {@code @Param}, a record or {@code JsonNode} parameter for the body) passed to {@link
  * Builder#restService}; its handlers run on the blocking executor, so they may call the engine
- * directly. Adding a gRPC service: a {@link BindableService} (an {@code *ImplBase} from {@code
- * io.qdrant:client} or {@code quiver-client}) passed to {@link Builder#grpcService}. Either way,
- * classify each endpoint in {@link AccessTable#standard()}.
+ * directly (handlers that only search: {@link Builder#restSearchService}, on the search pool; gRPC
+ * methods that {@link AccessTable} classifies as reads go to the search pool by themselves). Adding
+ * a gRPC service: a {@link BindableService} (an {@code *ImplBase} from {@code io.qdrant:client} or
+ * {@code quiver-client}) passed to {@link Builder#grpcService}. Either way, classify each endpoint
+ * in {@link AccessTable#standard()}.
  */
 public final class QuiverServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QuiverServer.class);
@@ -284,8 +286,10 @@ public final class QuiverServer implements AutoCloseable {
         List<ServerServiceDefinition> definitions = new ArrayList<>();
         definitions.add(new QdrantService(info).bindService());
         grpcServices.forEach(s -> definitions.add(s.bindService()));
-        GrpcService grpcReads = buildGrpcService(authorizer, reads(definitions, true), false);
-        GrpcService grpcOthers = buildGrpcService(authorizer, reads(definitions, false), true);
+        GrpcService grpcReads =
+            buildGrpcService(authorizer, reads(definitions, true), false, !searchInline());
+        GrpcService grpcOthers =
+            buildGrpcService(authorizer, reads(definitions, false), true, true);
         ServerBuilder gsb =
             // No limit on the HTTP stream: the gRPC service limits each message, so that an
             // oversized one is RESOURCE_EXHAUSTED rather than an HTTP 413 clients cannot read.
@@ -319,6 +323,17 @@ public final class QuiverServer implements AutoCloseable {
         metrics.close();
         throw e;
       }
+    }
+
+    /**
+     * Whether reads run on the event loop that received them rather than on the search pool: when
+     * the pool would have one thread. Handing a request to another thread buys parallelism across
+     * cores; with one search thread there is none to buy, and the hand-off (a wake-up each way, a
+     * flush per response instead of one per batch of reads) was half of a gRPC search's overhead on
+     * a one-core node (benchmarks/RESULTS.md, "Serving overhead").
+     */
+    private boolean searchInline() {
+      return config.storage().searchThreads() == 1;
     }
 
     /**
@@ -369,7 +384,11 @@ public final class QuiverServer implements AutoCloseable {
                 .exceptionHandlers(errors)
                 .useBlockingTaskExecutor(true);
         if (searchServices.contains(service)) {
-          binding.blockingTaskExecutor(searchPool, false);
+          if (searchInline()) {
+            binding.useBlockingTaskExecutor(false);
+          } else {
+            binding.blockingTaskExecutor(searchPool, false);
+          }
         }
         binding.build(service);
       }
@@ -381,13 +400,16 @@ public final class QuiverServer implements AutoCloseable {
     }
 
     private GrpcService buildGrpcService(
-        ApiKeyAuthorizer authorizer, List<ServerServiceDefinition> services, boolean health) {
+        ApiKeyAuthorizer authorizer,
+        List<ServerServiceDefinition> services,
+        boolean health,
+        boolean blocking) {
       GrpcServiceBuilder gb =
           GrpcService.builder()
               .enableHealthCheckService(health)
               .intercept(new GrpcAuthInterceptor(accessTable, authorizer))
               .exceptionHandler(new GrpcErrorHandler())
-              .useBlockingTaskExecutor(true)
+              .useBlockingTaskExecutor(blocking)
               .maxRequestMessageLength((int) config.service().maxRequestSizeBytes());
       services.forEach(gb::addService);
       return gb.build();

@@ -1,7 +1,6 @@
 package io.quiver.benchmarks.serving;
 
 import io.quiver.engine.collection.QuiverCollection;
-import io.quiver.engine.shard.SearchRequest;
 import io.quiver.serving.QuiverNode;
 import io.quiver.serving.config.ServerConfig;
 import io.quiver.serving.config.StrictMode;
@@ -24,10 +23,16 @@ import java.util.concurrent.TimeUnit;
  */
 interface NodeUnderTest extends AutoCloseable {
 
-  /** CPU nanoseconds used so far by the node and by everything else (the load generator). */
-  record Cpu(long nodeNanos, long clientNanos) {
+  /**
+   * CPU nanoseconds used so far by the node and by everything else (the load generator), with the
+   * node's by thread group where the node runs in a process of its own (else null).
+   */
+  record Cpu(long nodeNanos, long clientNanos, PinnedNode.ThreadGroups nodeGroups) {
     Cpu minus(Cpu before) {
-      return new Cpu(nodeNanos - before.nodeNanos, clientNanos - before.clientNanos);
+      return new Cpu(
+          nodeNanos - before.nodeNanos,
+          clientNanos - before.clientNanos,
+          nodeGroups == null ? null : nodeGroups.minus(before.nodeGroups));
     }
   }
 
@@ -69,7 +74,7 @@ interface NodeUnderTest extends AutoCloseable {
       long cpuAfter;
       try (QuiverCollection embedded = QuiverCollection.open(embeddedDir)) {
         ServingBench.Query search =
-            q -> embedded.search(SearchRequest.of(queries[q], o.k())).size();
+            q -> embedded.search(ServingBench.embeddedSearch(queries[q], o.k())).size();
         ServingBench.warmUp(
             "embedded",
             o.threads(),
@@ -117,7 +122,7 @@ interface NodeUnderTest extends AutoCloseable {
           armeria += Math.max(0, mx.getThreadCpuTime(t.getThreadId()));
         }
       }
-      return new Cpu(armeria, PinnedNode.ProcessCpu.self() - armeria);
+      return new Cpu(armeria, PinnedNode.ProcessCpu.self() - armeria, null);
     }
 
     /** Armeria's event loops and blocking executor, and the node's search pool. */
@@ -140,6 +145,7 @@ interface NodeUnderTest extends AutoCloseable {
   /** The node in a child JVM under {@code taskset}, the benchmark's JVM pinned elsewhere. */
   final class Pinned implements NodeUnderTest {
     private final Process process;
+    private final BufferedReader out;
     private final String nodeCpus;
     private final String clientCpus;
     private final double embeddedQps;
@@ -149,6 +155,7 @@ interface NodeUnderTest extends AutoCloseable {
 
     private Pinned(
         Process process,
+        BufferedReader out,
         String nodeCpus,
         String clientCpus,
         double embeddedQps,
@@ -156,6 +163,7 @@ interface NodeUnderTest extends AutoCloseable {
         int httpPort,
         int grpcPort) {
       this.process = process;
+      this.out = out;
       this.nodeCpus = nodeCpus;
       this.clientCpus = clientCpus;
       this.embeddedQps = embeddedQps;
@@ -192,6 +200,7 @@ interface NodeUnderTest extends AutoCloseable {
         String[] ports = expectLine(out, "ports", process);
         return new Pinned(
             process,
+            out,
             pin[0],
             pin[1],
             Double.parseDouble(embedded[1]),
@@ -259,8 +268,17 @@ interface NodeUnderTest extends AutoCloseable {
     }
 
     @Override
-    public Cpu cpu() {
-      return new Cpu(PinnedNode.ProcessCpu.of(process.toHandle()), PinnedNode.ProcessCpu.self());
+    public synchronized Cpu cpu() {
+      try {
+        OutputStream in = process.getOutputStream();
+        in.write("cpu\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        PinnedNode.ThreadGroups groups =
+            PinnedNode.ThreadGroups.parse(expectLine(out, "cpu", process));
+        return new Cpu(groups.total(), PinnedNode.ProcessCpu.self(), groups);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.quiver.benchmarks.serving;
 
 import io.quiver.benchmarks.data.GaussianMixture;
 import io.quiver.engine.collection.QuiverCollection;
-import io.quiver.engine.shard.SearchRequest;
 import io.quiver.serving.QuiverNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -25,6 +24,7 @@ import java.util.Locale;
  * <pre>
  * embedded QPS CPU_NANOS_PER_QUERY
  * ports HTTP GRPC
+ * cpu TOTAL EVENT_LOOPS SEARCH_POOL OTHER_THREADS     (one per "cpu" line from the parent)
  * </pre>
  *
  * <p>Arguments: {@code embeddedDir snapshotFile nodeDir dim queries seed k threads warmupMs
@@ -52,7 +52,8 @@ public final class PinnedNode {
 
     float[][] queries = new GaussianMixture(seed, dim, 64, false).queries(queryCount);
     try (QuiverCollection embedded = QuiverCollection.open(embeddedDir)) {
-      ServingBench.Query search = q -> embedded.search(SearchRequest.of(queries[q], k)).size();
+      ServingBench.Query search =
+          q -> embedded.search(ServingBench.embeddedSearch(queries[q], k)).size();
       ServingBench.warmUp("embedded", threads, warmupMs, search, queries.length, ProcessCpu::self);
       long cpuBefore = ProcessCpu.self();
       long started = System.nanoTime();
@@ -69,11 +70,72 @@ public final class PinnedNode {
       toParent.flush();
       BufferedReader in =
           new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-      while (in.readLine() != null) {
-        // serve until the parent closes our input
+      // Serve until the parent closes our input; answer each "cpu" line with the CPU so far.
+      for (String line = in.readLine(); line != null; line = in.readLine()) {
+        if (line.equals("cpu")) {
+          toParent.println("cpu " + ThreadGroups.snapshot());
+          toParent.flush();
+        }
       }
     }
     System.exit(0);
+  }
+
+  /**
+   * CPU nanoseconds of this process, whole and by thread group: Armeria's event loops, the search
+   * pool, the other Java threads (blocking executor, timers). What the whole has beyond the groups
+   * is the JVM's own threads: the JIT compilers and the garbage collector.
+   */
+  record ThreadGroups(long total, long eventLoops, long searchPool, long otherThreads) {
+    static ThreadGroups snapshot() {
+      java.lang.management.ThreadMXBean mx =
+          java.lang.management.ManagementFactory.getThreadMXBean();
+      long events = 0;
+      long search = 0;
+      long other = 0;
+      for (long id : mx.getAllThreadIds()) {
+        java.lang.management.ThreadInfo info = mx.getThreadInfo(id);
+        long cpu = mx.getThreadCpuTime(id);
+        if (info == null || cpu < 0) {
+          continue;
+        }
+        String name = info.getThreadName();
+        if (name.startsWith("armeria-common-worker") || name.startsWith("armeria-boss")) {
+          events += cpu;
+        } else if (name.startsWith("quiver-search")) {
+          search += cpu;
+        } else {
+          other += cpu;
+        }
+      }
+      return new ThreadGroups(ProcessCpu.self(), events, search, other);
+    }
+
+    static ThreadGroups parse(String[] fields) {
+      return new ThreadGroups(
+          Long.parseLong(fields[1]),
+          Long.parseLong(fields[2]),
+          Long.parseLong(fields[3]),
+          Long.parseLong(fields[4]));
+    }
+
+    ThreadGroups minus(ThreadGroups before) {
+      return new ThreadGroups(
+          total - before.total,
+          eventLoops - before.eventLoops,
+          searchPool - before.searchPool,
+          otherThreads - before.otherThreads);
+    }
+
+    /** JIT compilers and garbage collector: the process's CPU outside its Java threads. */
+    long jvm() {
+      return total - eventLoops - searchPool - otherThreads;
+    }
+
+    @Override
+    public String toString() {
+      return total + " " + eventLoops + " " + searchPool + " " + otherThreads;
+    }
   }
 
   /** CPU time of a whole process (every thread, JIT and GC included), in nanoseconds. */
@@ -84,10 +146,6 @@ public final class PinnedNode {
       return ((com.sun.management.OperatingSystemMXBean)
               java.lang.management.ManagementFactory.getOperatingSystemMXBean())
           .getProcessCpuTime();
-    }
-
-    static long of(ProcessHandle process) {
-      return process.info().totalCpuDuration().orElseThrow().toNanos();
     }
   }
 

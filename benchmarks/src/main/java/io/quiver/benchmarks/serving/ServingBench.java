@@ -71,13 +71,26 @@ public final class ServingBench {
       Path workDir,
       String resultsMd,
       String command,
-      String pin) {}
+      String pin,
+      List<String> protocols) {}
 
   /**
    * @param nodeCpuUs CPU time of the node's threads (Armeria's) per request, in microseconds
    * @param clientCpuUs CPU time of every other thread (callers, client transport) per request
    */
-  record ClosedLoop(String protocol, double qps, double nodeCpuUs, double clientCpuUs) {}
+  record ClosedLoop(
+      String protocol,
+      double qps,
+      double nodeCpuUs,
+      double clientCpuUs,
+      PinnedNode.ThreadGroups nodeGroups,
+      double calls) {
+
+    /** Microseconds per request of one of the node's thread groups; NaN when not known. */
+    double perRequestUs(java.util.function.ToLongFunction<PinnedNode.ThreadGroups> group) {
+      return nodeGroups == null ? Double.NaN : group.applyAsLong(nodeGroups) / 1e3 / calls;
+    }
+  }
 
   record OpenLoop(String protocol, double offered, double achieved, double p50Ms, double p99Ms) {}
 
@@ -228,7 +241,7 @@ public final class ServingBench {
                       .thenApply(ServingBench::check);
                 }
               });
-      for (String protocol : List.of("gRPC", "REST")) {
+      for (String protocol : o.protocols()) {
         Caller caller = callers.get(protocol);
         warmUp(
             protocol,
@@ -244,14 +257,23 @@ public final class ServingBench {
         NodeUnderTest.Cpu used = node.cpu().minus(before);
         ClosedLoop c =
             new ClosedLoop(
-                protocol, qps, used.nodeNanos() / 1e3 / calls, used.clientNanos() / 1e3 / calls);
+                protocol,
+                qps,
+                used.nodeNanos() / 1e3 / calls,
+                used.clientNanos() / 1e3 / calls,
+                used.nodeGroups(),
+                calls);
         closed.add(c);
         System.err.printf(
             Locale.ROOT,
-            ">> %s closed loop: %.0f QPS; CPU per request: node %.0f us, client %.0f us%n",
+            ">> %s closed loop: %.0f QPS; CPU per request: node %.0f us (event loops %.0f, search"
+                + " pool %.0f, JIT and GC %.0f), client %.0f us%n",
             protocol,
             qps,
             c.nodeCpuUs(),
+            c.perRequestUs(PinnedNode.ThreadGroups::eventLoops),
+            c.perRequestUs(PinnedNode.ThreadGroups::searchPool),
+            c.perRequestUs(PinnedNode.ThreadGroups::jvm),
             c.clientCpuUs());
         for (double fraction : o.rateFractions()) {
           OpenLoop r = openLoop(o, protocol, caller, fraction * qps, queries.length);
@@ -376,6 +398,15 @@ public final class ServingBench {
     return MAX_WARMUP_ROUNDS;
   }
 
+  /**
+   * The embedded engine's side of a served search: what a served request without {@code
+   * with_payload} or {@code with_vector} asks the collection for.
+   */
+  static SearchRequest embeddedSearch(float[] query, int k) {
+    return new SearchRequest(
+        "", query, k, 0, io.quiver.engine.hnsw.SearchParams.DEFAULT, null, false, false, null);
+  }
+
   static double runFor(int threads, long millis, Query query, int queryCount) throws Exception {
     AtomicLong done = new AtomicLong();
     AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -486,14 +517,15 @@ public final class ServingBench {
             o.concurrency()));
     sb.append(
         "| dataset | embedded QPS | embedded CPU us/query | protocol | served QPS | served /"
-            + " embedded | node CPU us/request | client CPU us/request |\n");
-    sb.append("|---|---:|---:|---|---:|---:|---:|---:|\n");
+            + " embedded | node CPU us/request | of which event loops / search pool / JIT+GC |"
+            + " client CPU us/request |\n");
+    sb.append("|---|---:|---:|---|---:|---:|---:|---:|---:|\n");
     for (DatasetResult r : results) {
       for (ClosedLoop c : r.closed()) {
         sb.append(
             String.format(
                 Locale.ROOT,
-                "| %s | %.0f | %.0f | %s | %.0f | %.2f | %.0f | %.0f |%n",
+                "| %s | %.0f | %.0f | %s | %.0f | %.2f | %.0f | %s | %.0f |%n",
                 r.dataset(),
                 r.embeddedQps(),
                 r.embeddedCpuUs(),
@@ -501,6 +533,14 @@ public final class ServingBench {
                 c.qps(),
                 c.qps() / r.embeddedQps(),
                 c.nodeCpuUs(),
+                c.nodeGroups() == null
+                    ? "-"
+                    : String.format(
+                        Locale.ROOT,
+                        "%.0f / %.0f / %.0f",
+                        c.perRequestUs(PinnedNode.ThreadGroups::eventLoops),
+                        c.perRequestUs(PinnedNode.ThreadGroups::searchPool),
+                        c.perRequestUs(PinnedNode.ThreadGroups::jvm)),
                 c.clientCpuUs()));
       }
     }
@@ -540,6 +580,7 @@ public final class ServingBench {
     int threads = -1;
     int concurrency = 8;
     String pin = CORES >= 2 && tasksetWorks() ? defaultPin() : "none";
+    List<String> protocols = List.of("gRPC", "REST");
     int k = 10;
     long duration = 10_000;
     long warmup = 3_000;
@@ -572,12 +613,18 @@ public final class ServingBench {
         case "--results-md" -> results = args[++i];
         case "--command" -> command = args[++i];
         case "--pin" -> pin = args[++i];
+        case "--protocols" -> protocols = List.of(args[++i].split(","));
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
     if (!pin.equals("none") && !pin.matches("[0-9,-]+/[0-9,-]+")) {
       throw new IllegalArgumentException(
           "--pin wants NODE_CPUS/CLIENT_CPUS (e.g. 1/0) or none, not " + pin);
+    }
+    for (String p : protocols) {
+      if (!p.equals("gRPC") && !p.equals("REST")) {
+        throw new IllegalArgumentException("--protocols takes gRPC and/or REST, not " + p);
+      }
     }
     if (threads < 0) {
       threads = pin.equals("none") ? Math.min(2, CORES) : cpuCount(pin.split("/")[0]);
@@ -595,7 +642,8 @@ public final class ServingBench {
         workDir,
         results,
         command,
-        pin.equals("none") ? null : pin);
+        pin.equals("none") ? null : pin,
+        protocols);
   }
 
   /** The upper half of the cores for the node, the lower half for the load generator. */

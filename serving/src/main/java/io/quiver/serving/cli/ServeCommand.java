@@ -47,6 +47,8 @@ import picocli.CommandLine.Spec;
       "    key: <none>                # PEM private key (PKCS#8)",
       "  storage:",
       "    storage_path: ./storage",
+      "    performance:",
+      "      max_search_threads: 0    # threads for searches and queries; 0: one per core",
       "  strict_mode:                 # limits per request",
       "    max_query_limit: 100000",
       "    upsert_max_batchsize: 100000",

@@ -39,6 +39,7 @@ public final class JsonBodyConverter implements RequestConverterFunction {
         expectedParameterizedResultType != null
             ? RestJson.MAPPER.constructType(expectedParameterizedResultType)
             : RestJson.MAPPER.constructType(expectedResultType);
-    return RestJson.MAPPER.readValue(request.contentUtf8(), target);
+    HttpData body = request.content();
+    return RestJson.MAPPER.readValue(body.array(), 0, body.length(), target);
   }
 }

@@ -58,11 +58,15 @@ final class PointsJson {
     float[] out = new float[node.size()];
     for (int i = 0; i < out.length; i++) {
       JsonNode v = node.get(i);
-      if (v.isArray()) {
-        throw new IllegalArgumentException(
-            field + ": multivectors (a list of lists) are not supported by Quiver");
+      float f = v.floatValue(); // 0 for a non-number, which the check below catches
+      if (!v.isNumber() || !Float.isFinite(f)) {
+        if (v.isArray()) {
+          throw new IllegalArgumentException(
+              field + ": multivectors (a list of lists) are not supported by Quiver");
+        }
+        JsonFields.finiteFloat(v, field + "[" + i + "]"); // throws, naming the element
       }
-      out[i] = JsonFields.finiteFloat(v, field + "[" + i + "]");
+      out[i] = f;
     }
     return out;
   }

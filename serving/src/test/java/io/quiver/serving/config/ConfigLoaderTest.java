@@ -125,6 +125,26 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void searchThreadsDefaultToTheCoresAndRefuseNegatives() throws IOException {
+    ServerConfig defaults = new ConfigLoader().load();
+    assertEquals(0, defaults.storage().maxSearchThreads());
+    assertEquals(Runtime.getRuntime().availableProcessors(), defaults.storage().searchThreads());
+
+    Path yaml = write("storage:\n  performance:\n    max_search_threads: 3\n");
+    assertEquals(3, new ConfigLoader().file(yaml).load().storage().searchThreads());
+
+    ConfigException e =
+        assertThrows(
+            ConfigException.class,
+            () ->
+                new ConfigLoader()
+                    .environment(Map.of("QUIVER__STORAGE__PERFORMANCE__MAX_SEARCH_THREADS", "-1"))
+                    .load());
+    assertEquals("storage.performance.max_search_threads", e.key());
+    assertTrue(e.getMessage().contains("got \"-1\""), e.getMessage());
+  }
+
+  @Test
   void lowLimitsAreRefused() {
     ConfigException e =
         assertThrows(
