@@ -7,13 +7,16 @@
 #
 #   --quick        gmm-20k-128 and gmm-5k-768, 3 s per measurement; writes no results file
 #   --results F    the markdown file whose "Serving overhead" section is replaced [benchmarks/RESULTS.md]
-# Options: --datasets gmm-100k-128,gmm-20k-768 --threads N (embedded callers: the node's CPUs when
-#          pinned, else 2) --pin NODE/CLIENT (CPU lists for taskset, e.g. 1/0; default: the upper
-#          half of the cores for the node, the lower for the load generator; none: one JVM, shared
-#          cores) --concurrency 8 (served, requests in flight) --k 10 --duration-ms 10000
-#          --warmup-ms 3000 (one warm-up round; rounds repeat until the CPU per call
-#          settles: 3 rounds within 3 %) --rates 0.25,0.5,0.75 (fractions of the closed-loop QPS) --queries 1000
-#          --seed 42 --work-dir DIR --protocols gRPC,REST
+# Options: --datasets gmm-1m-128,gmm-100k-768 (SIFT1M-sized, and 768-d)
+#          --threads N (embedded callers: the node's CPUs when pinned, else 2)
+#          --pin NODE/CLIENT (CPU lists for taskset, e.g. 1/0; default: the upper half of the cores
+#          for the node, the lower for the load generator; none: one JVM, shared cores)
+#          --concurrency 8 (served, requests in flight) --k 10 --duration-ms 10000
+#          --warmup-ms 3000 (one warm-up round; rounds repeat until the CPU per call settles:
+#          3 rounds within 3 %) --rates 0.25,0.5,0.75 (fractions of the closed-loop QPS)
+#          --queries 1000 --seed 42 --work-dir DIR --protocols gRPC,REST
+#          --search-threads N (the node's storage.performance.max_search_threads; 0: one per core;
+#          1 runs reads on the event loops, more hands them to a pool)
 # BENCH_JVM_OPTS adds JVM options to the benchmark's JVM (a JFR recording, a system property);
 # BENCH_NODE_JVM_OPTS adds them to the pinned node's JVM only (e.g. a profiler agent).
 set -euo pipefail

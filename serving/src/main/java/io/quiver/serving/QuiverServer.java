@@ -287,9 +287,9 @@ public final class QuiverServer implements AutoCloseable {
         definitions.add(new QdrantService(info).bindService());
         grpcServices.forEach(s -> definitions.add(s.bindService()));
         GrpcService grpcReads =
-            buildGrpcService(authorizer, reads(definitions, true), false, !searchInline());
+            buildGrpcService(authorizer, partition(definitions, true), false, !searchInline());
         GrpcService grpcOthers =
-            buildGrpcService(authorizer, reads(definitions, false), true, true);
+            buildGrpcService(authorizer, partition(definitions, false), true, true);
         ServerBuilder gsb =
             // No limit on the HTTP stream: the gRPC service limits each message, so that an
             // oversized one is RESOURCE_EXHAUSTED rather than an HTTP 413 clients cannot read.
@@ -299,7 +299,10 @@ public final class QuiverServer implements AutoCloseable {
         if (!grpcReads.services().isEmpty()) {
           ServiceBindingBuilder reads = gsb.route();
           grpcReads.routes().forEach(reads::addRoute);
-          reads.blockingTaskExecutor(searchPool, false).build(grpcReads);
+          if (!searchInline()) {
+            reads.blockingTaskExecutor(searchPool, false);
+          }
+          reads.build(grpcReads);
         }
         Server grpc = gsb.decorator(metrics.grpcRequests()).build();
         List<String> restEndpoints = restEndpoints(rest);
@@ -341,7 +344,7 @@ public final class QuiverServer implements AutoCloseable {
      * true) or all the others (false), as service definitions of their own: reads run on the search
      * pool, the others on Armeria's blocking executor.
      */
-    private List<ServerServiceDefinition> reads(
+    private List<ServerServiceDefinition> partition(
         List<ServerServiceDefinition> services, boolean reads) {
       List<ServerServiceDefinition> out = new ArrayList<>();
       for (ServerServiceDefinition service : services) {

@@ -88,7 +88,7 @@ interface NodeUnderTest extends AutoCloseable {
         calls = qps * (System.nanoTime() - started) / 1e9;
         cpuAfter = PinnedNode.ProcessCpu.self();
       }
-      QuiverNode node = QuiverNode.start(nodeConfig(nodeDir));
+      QuiverNode node = QuiverNode.start(nodeConfig(nodeDir, o.searchThreads()));
       node.collections().recoverSnapshot("bench", snapshot.toUri(), null);
       return new InProcess(node, qps, (cpuAfter - cpuBefore) / 1e3 / calls);
     }
@@ -189,7 +189,8 @@ interface NodeUnderTest extends AutoCloseable {
                   Integer.toString(o.k()),
                   Integer.toString(o.threads()),
                   Long.toString(o.warmupMs()),
-                  Long.toString(o.durationMs())));
+                  Long.toString(o.durationMs()),
+                  Integer.toString(o.searchThreads())));
       Process process =
           new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
       try {
@@ -301,11 +302,12 @@ interface NodeUnderTest extends AutoCloseable {
     }
   }
 
-  static ServerConfig nodeConfig(Path nodeDir) {
+  /** A node on free loopback ports; {@code searchThreads} 0: one per core, as by default. */
+  static ServerConfig nodeConfig(Path nodeDir, int searchThreads) {
     return new ServerConfig(
         new ServerConfig.Service("127.0.0.1", 0, 0, Optional.empty(), Optional.empty(), 32, false),
         ServerConfig.Tls.NONE,
-        new ServerConfig.Storage(nodeDir),
+        new ServerConfig.Storage(nodeDir, searchThreads),
         StrictMode.DEFAULTS);
   }
 }

@@ -28,7 +28,7 @@ import java.util.Locale;
  * </pre>
  *
  * <p>Arguments: {@code embeddedDir snapshotFile nodeDir dim queries seed k threads warmupMs
- * durationMs}.
+ * durationMs searchThreads}.
  */
 public final class PinnedNode {
 
@@ -45,6 +45,7 @@ public final class PinnedNode {
     int threads = Integer.parseInt(args[7]);
     long warmupMs = Long.parseLong(args[8]);
     long durationMs = Long.parseLong(args[9]);
+    int searchThreads = Integer.parseInt(args[10]);
 
     // The parent reads this stream; everything else goes to standard error.
     PrintStream toParent = System.out;
@@ -64,7 +65,7 @@ public final class PinnedNode {
       toParent.flush();
     }
 
-    try (QuiverNode node = QuiverNode.start(NodeUnderTest.nodeConfig(nodeDir))) {
+    try (QuiverNode node = QuiverNode.start(NodeUnderTest.nodeConfig(nodeDir, searchThreads))) {
       node.collections().recoverSnapshot("bench", snapshot.toUri(), null);
       toParent.printf(Locale.ROOT, "ports %d %d%n", node.httpPort(), node.grpcPort());
       toParent.flush();

@@ -72,7 +72,8 @@ public final class ServingBench {
       String resultsMd,
       String command,
       String pin,
-      List<String> protocols) {}
+      List<String> protocols,
+      int searchThreads) {}
 
   /**
    * @param nodeCpuUs CPU time of the node's threads (Armeria's) per request, in microseconds
@@ -505,7 +506,7 @@ public final class ServingBench {
         String.format(
             Locale.ROOT,
             "`%s` — %s, JDK %s, %d cores, k=%d, one query per request, no payload; %s."
-                + " Embedded: %d threads calling the collection; served: %d requests in flight"
+                + " Embedded: %d thread(s) calling the collection; served: %d requests in flight"
                 + " (callers waiting for answers), so the node's own threads are kept busy.%n%n",
             o.command(),
             java.time.LocalDate.now(),
@@ -576,11 +577,12 @@ public final class ServingBench {
   }
 
   static Options parse(String[] args) {
-    List<String> datasets = List.of("gmm-100k-128", "gmm-20k-768");
+    List<String> datasets = List.of("gmm-1m-128", "gmm-100k-768");
     int threads = -1;
     int concurrency = 8;
     String pin = CORES >= 2 && tasksetWorks() ? defaultPin() : "none";
     List<String> protocols = List.of("gRPC", "REST");
+    int searchThreads = 0;
     int k = 10;
     long duration = 10_000;
     long warmup = 3_000;
@@ -614,6 +616,7 @@ public final class ServingBench {
         case "--command" -> command = args[++i];
         case "--pin" -> pin = args[++i];
         case "--protocols" -> protocols = List.of(args[++i].split(","));
+        case "--search-threads" -> searchThreads = Integer.parseInt(args[++i]);
         default -> throw new IllegalArgumentException("unknown option " + a);
       }
     }
@@ -643,7 +646,8 @@ public final class ServingBench {
         results,
         command,
         pin.equals("none") ? null : pin,
-        protocols);
+        protocols,
+        searchThreads);
   }
 
   /** The upper half of the cores for the node, the lower half for the load generator. */
@@ -680,16 +684,28 @@ public final class ServingBench {
     }
   }
 
-  /** Replaces one "## ..." section of a markdown file, or appends it. */
+  /**
+   * Replaces one "## ..." section of a markdown file, or appends it. A section ends at the next "##
+   * " heading or at another harness's {@code <!-- bench:begin ... -->} marker, which stays.
+   */
   static final class ResultsSection {
+    private static int nextSection(String text, int from) {
+      int heading = text.indexOf("\n## ", from);
+      int marker = text.indexOf("\n<!-- bench:begin", from);
+      if (heading < 0 || (marker >= 0 && marker < heading)) {
+        return marker;
+      }
+      return heading;
+    }
+
     static void replace(Path file, String heading, String section) throws IOException {
       String text = Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
       int start = text.indexOf(heading);
       if (start < 0) {
         text = text + (text.endsWith("\n") || text.isEmpty() ? "" : "\n") + "\n" + section;
       } else {
-        int end = text.indexOf("\n## ", start + heading.length());
-        text = text.substring(0, start) + section + (end < 0 ? "" : text.substring(end + 1));
+        int end = nextSection(text, start + heading.length());
+        text = text.substring(0, start) + section + (end < 0 ? "" : "\n" + text.substring(end + 1));
       }
       Files.writeString(file, text, StandardCharsets.UTF_8);
     }
