@@ -28,6 +28,11 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * <p>Every use of the serving collection holds the read lock; replacing it (publish, recovery,
  * rollback, config update) and closing it hold the write lock. So a request sees one version from
  * start to end, and a cut-over waits for the requests already running, never failing one.
+ *
+ * <p>A new version is prepared (a snapshot restored, a folder opened and checksummed: seconds to
+ * minutes for a large collection) before the write lock is taken, so reads go on against the
+ * serving version meanwhile. Writes wait for the change to finish ({@link #write}, {@link
+ * #versionChange}): what they would change is about to be replaced.
  */
 final class HostedCollection {
 
@@ -37,8 +42,12 @@ final class HostedCollection {
   private final String name;
   private final Path dir;
   private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+  /** Shared by writes, exclusive while a version change is prepared; taken before {@link #lock}. */
+  private final ReentrantReadWriteLock changes = new ReentrantReadWriteLock();
+
   private CollectionSettings settings;
-  private List<SnapshotVersion> versions;
+  private volatile List<SnapshotVersion> versions;
   private QuiverCollection current;
   private boolean closed;
 
@@ -119,6 +128,35 @@ final class HostedCollection {
       return action.apply(current);
     } finally {
       lock.readLock().unlock();
+    }
+  }
+
+  /**
+   * Runs a write on the serving collection under the read lock, after any version change being
+   * prepared has finished.
+   */
+  <T> T write(IoFunction<QuiverCollection, T> action) throws IOException {
+    changes.readLock().lock();
+    try {
+      return read(action);
+    } finally {
+      changes.readLock().unlock();
+    }
+  }
+
+  /**
+   * Runs {@code action}, which prepares a new serving collection and then swaps it in with {@link
+   * #exclusive}, with writes and other version changes excluded but reads going on.
+   */
+  <T> T versionChange(IoFunction<HostedCollection, T> action) throws IOException {
+    changes.writeLock().lock();
+    try {
+      if (closed) {
+        throw new NotFoundException("collection '" + name + "' does not exist");
+      }
+      return action.apply(this);
+    } finally {
+      changes.writeLock().unlock();
     }
   }
 

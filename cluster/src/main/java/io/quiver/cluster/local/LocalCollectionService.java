@@ -232,21 +232,24 @@ public final class LocalCollectionService implements CollectionService {
   @Override
   public void updateCollection(String name, JsonNode patch) throws IOException {
     HostedCollection hosted = hosted(name);
-    hosted.exclusive(
-        h -> {
-          ConfigPatch.Result result = ConfigPatch.apply(h.current().config(), h.settings(), patch);
-          Path path = h.current().path();
-          if (!result.config().equals(h.current().config())) {
-            h.current().close();
-            try {
-              QuiverCollection.updateConfig(path, result.config());
-            } finally {
-              h.reopen();
-            }
-          }
-          h.setSettings(result.settings());
-          return null;
-        });
+    hosted.versionChange(
+        changing ->
+            changing.exclusive(
+                h -> {
+                  ConfigPatch.Result result =
+                      ConfigPatch.apply(h.current().config(), h.settings(), patch);
+                  Path path = h.current().path();
+                  if (!result.config().equals(h.current().config())) {
+                    h.current().close();
+                    try {
+                      QuiverCollection.updateConfig(path, result.config());
+                    } finally {
+                      h.reopen();
+                    }
+                  }
+                  h.setSettings(result.settings());
+                  return null;
+                }));
   }
 
   // ---------------------------------------------------------------- aliases
@@ -317,14 +320,14 @@ public final class LocalCollectionService implements CollectionService {
   @Override
   public UpdateResult update(String collection, Operation operation, boolean wait)
       throws IOException {
-    return hosted(collection).read(c -> new UpdateResult(c.shard().submit(operation, wait), wait));
+    return hosted(collection).write(c -> new UpdateResult(c.shard().submit(operation, wait), wait));
   }
 
   @Override
   public List<UpdateResult> update(String collection, List<Operation> operations, boolean wait)
       throws IOException {
     return hosted(collection)
-        .read(
+        .write(
             c -> {
               for (int i = 0; i < operations.size(); i++) {
                 try {
@@ -349,7 +352,7 @@ public final class LocalCollectionService implements CollectionService {
       String collection, List<Point> points, long[] versions, boolean wait) throws IOException {
     HostedCollection hosted = hosted(collection);
     Operation.VersionedUpsert op = new Operation.VersionedUpsert(points, versions);
-    return hosted.read(c -> versioned(c.shard().submitVersioned(op, wait), wait));
+    return hosted.write(c -> versioned(c.shard().submitVersioned(op, wait), wait));
   }
 
   @Override
@@ -357,14 +360,14 @@ public final class LocalCollectionService implements CollectionService {
       String collection, List<PointId> ids, long[] versions, boolean wait) throws IOException {
     HostedCollection hosted = hosted(collection);
     Operation.VersionedDelete op = new Operation.VersionedDelete(ids, versions);
-    return hosted.read(c -> versioned(c.shard().submitVersioned(op, wait), wait));
+    return hosted.write(c -> versioned(c.shard().submitVersioned(op, wait), wait));
   }
 
   @Override
   public void purgeTombstones(String collection, long upToVersion, boolean wait)
       throws IOException {
     HostedCollection hosted = hosted(collection);
-    hosted.read(c -> c.purgeTombstones(upToVersion, wait));
+    hosted.write(c -> c.purgeTombstones(upToVersion, wait));
   }
 
   private static VersionedUpdateResult versioned(VersionedWrite write, boolean wait) {
@@ -553,15 +556,16 @@ public final class LocalCollectionService implements CollectionService {
       }
       Path from = snapshotDir;
       return hosted(name)
-          .exclusive(
+          .versionChange(
               h -> {
                 checkSameVectors(h.name(), h.current().config(), manifest, location);
                 long version = h.nextVersion();
+                // Restored before the cut-over, so that reads go on meanwhile.
                 QuiverCollection restored = QuiverCollection.restore(from, h.versionDir(version));
                 SnapshotVersion v =
                     new SnapshotVersion(
                         version, location.toString(), manifest.watermark(), Instant.now(), true);
-                h.serve(restored, v, KEPT_VERSIONS);
+                cutOver(h, restored, v, KEPT_VERSIONS, true);
                 LOG.info(
                     "Collection {} serves version {} from {} ({} points)",
                     h.name(),
@@ -679,7 +683,7 @@ public final class LocalCollectionService implements CollectionService {
   @Override
   public SnapshotVersion rollback(String collection) throws IOException {
     return hosted(collection)
-        .exclusive(
+        .versionChange(
             h -> {
               List<SnapshotVersion> versions = h.versions();
               SnapshotVersion current =
@@ -702,14 +706,40 @@ public final class LocalCollectionService implements CollectionService {
                       previous.watermark(),
                       previous.publishedAt(),
                       true);
-              h.serve(reopened, v, KEPT_VERSIONS + 1);
+              cutOver(h, reopened, v, KEPT_VERSIONS + 1, false);
               return v;
             });
   }
 
+  /**
+   * Makes {@code prepared} the serving collection with every request excluded; if that fails, it is
+   * closed (and, for a version made for this change, its folder deleted).
+   */
+  private static void cutOver(
+      HostedCollection hosted,
+      QuiverCollection prepared,
+      SnapshotVersion version,
+      int keep,
+      boolean newFolder)
+      throws IOException {
+    try {
+      hosted.exclusive(
+          h -> {
+            h.serve(prepared, version, keep);
+            return null;
+          });
+    } catch (IOException | RuntimeException e) {
+      prepared.close();
+      if (newFolder) {
+        FileTrees.delete(hosted.versionDir(version.version()));
+      }
+      throw e;
+    }
+  }
+
   // ---------------------------------------------------------------- plumbing
 
-  private HostedCollection hosted(String nameOrAlias) {
+  HostedCollection hosted(String nameOrAlias) {
     String name = aliases.getOrDefault(nameOrAlias, nameOrAlias);
     HostedCollection hosted = collections.get(name);
     if (hosted == null) {

@@ -34,6 +34,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -176,6 +182,44 @@ class LocalCollectionServiceTest {
       try (var files = Files.list(tmp.resolve("storage/collections"))) {
         assertEquals(0, files.count());
       }
+    }
+  }
+
+  @Test
+  void readsGoOnWhileAVersionIsPreparedAndWritesWaitForTheCutOver() throws Exception {
+    try (LocalCollectionService service = open()) {
+      service.createCollection("docs", config(), CollectionSettings.DEFAULT);
+      service.update("docs", upsert(0, 10, "a"), true);
+      ExecutorService pool = Executors.newFixedThreadPool(2);
+      try {
+        AtomicReference<Future<UpdateResult>> write = new AtomicReference<>();
+        service
+            .hosted("docs")
+            .versionChange(
+                h -> {
+                  // What a snapshot restore does here takes seconds on a large collection.
+                  long count = await(pool.submit(() -> service.count("docs", null)));
+                  assertEquals(10, count, "a read while the version is prepared");
+                  write.set(pool.submit(() -> service.update("docs", upsert(10, 20, "b"), true)));
+                  assertThrows(
+                      TimeoutException.class,
+                      () -> write.get().get(300, TimeUnit.MILLISECONDS),
+                      "a write waits for the cut-over");
+                  return null;
+                });
+        await(write.get());
+        assertEquals(20, service.count("docs", null));
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  private static <T> T await(Future<T> future) throws IOException {
+    try {
+      return future.get(30, TimeUnit.SECONDS);
+    } catch (InterruptedException | ExecutionException | TimeoutException e) {
+      throw new IOException(e);
     }
   }
 
