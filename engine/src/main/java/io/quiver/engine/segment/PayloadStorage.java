@@ -18,8 +18,10 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
 /**
  * An immutable segment's payloads: each point's JSON (UTF-8) in offset order, packed into
  * LZ4-compressed blocks of about {@value #BLOCK_BYTES} bytes, read back one block at a time with
- * positional reads (no mapping, so no size limit). Each reading thread keeps its last decompressed
- * block, so scanning offsets in order decompresses each block once.
+ * one positional read each (no mapping, so no size limit). Each reading thread keeps its last
+ * decompressed block, so scanning offsets in order decompresses each block once; a search's hits
+ * land in random blocks, so blocks are kept small (4 KiB: one read, a few microseconds to inflate)
+ * and a block is only parsed as far as the point asked for.
  *
  * <p>File layout (format {@value #FORMAT}, version 1, little-endian), inside {@code FileFormat}'s
  * header and CRC footer:
@@ -35,7 +37,7 @@ public final class PayloadStorage implements Closeable {
 
   public static final String FORMAT = "quiver.payload";
   public static final int VERSION = 1;
-  static final int BLOCK_BYTES = 1 << 14;
+  static final int BLOCK_BYTES = 1 << 12;
   private static final int TRAILER_BYTES = 16;
   private static final LZ4Factory LZ4 = LZ4Factory.fastestInstance();
 
@@ -44,16 +46,23 @@ public final class PayloadStorage implements Closeable {
   private final int pointCount;
   private final long[] blockOffsets;
   private final int[] blockFirstPoints;
+  private final long indexOffset;
   private final ThreadLocal<Block> cache = ThreadLocal.withInitial(Block::new);
   private final LZ4SafeDecompressor decompressor = LZ4.safeDecompressor();
 
   private PayloadStorage(
-      Path file, FileChannel channel, int pointCount, long[] offsets, int[] firstPoints) {
+      Path file,
+      FileChannel channel,
+      int pointCount,
+      long[] offsets,
+      int[] firstPoints,
+      long indexOffset) {
     this.file = file;
     this.channel = channel;
     this.pointCount = pointCount;
     this.blockOffsets = offsets;
     this.blockFirstPoints = firstPoints;
+    this.indexOffset = indexOffset;
   }
 
   /** Writes payloads in offset order; {@link #finish()} makes the file visible. */
@@ -168,7 +177,7 @@ public final class PayloadStorage implements Closeable {
         }
       }
       success = true;
-      return new PayloadStorage(file, ch, points, offsets, firstPoints);
+      return new PayloadStorage(file, ch, points, offsets, firstPoints, indexOffset);
     } finally {
       if (!success) {
         ch.close();
@@ -194,68 +203,89 @@ public final class PayloadStorage implements Closeable {
       load(block, b);
     }
     int i = offset - blockFirstPoints[block];
+    if (i >= b.located) {
+      locate(block, b, i);
+    }
     return Arrays.copyOfRange(b.raw, b.starts[i], b.ends[i]);
   }
 
+  /**
+   * Reads block {@code block} (header and LZ4 bytes in one read) and inflates it into {@code b}.
+   */
   private void load(int block, Block b) throws IOException {
     b.index = -1; // until the block is fully in place
-    ByteBuffer head = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
-    FileFormat.readFully(channel, head, blockOffsets[block], file);
+    long start = blockOffsets[block];
+    long end = block + 1 < blockOffsets.length ? blockOffsets[block + 1] : indexOffset;
+    if (end - start < 8 || end - start > (1 << 30)) {
+      throw new CorruptFileException(file, "bad payload block extent at block " + block);
+    }
+    int length = (int) (end - start);
+    if (b.stored.length < length) {
+      b.stored = new byte[length];
+    }
+    FileFormat.readFully(channel, ByteBuffer.wrap(b.stored, 0, length), start, file);
+    ByteBuffer head = ByteBuffer.wrap(b.stored, 0, 8).order(ByteOrder.LITTLE_ENDIAN);
     int rawLength = head.getInt(0);
     int compressedLength = head.getInt(4);
-    if (rawLength < 0 || compressedLength < 0 || compressedLength > (1 << 30)) {
+    if (rawLength < 0 || compressedLength != length - 8) {
       throw new CorruptFileException(file, "bad payload block header at block " + block);
     }
-    byte[] compressed = new byte[compressedLength];
-    FileFormat.readFully(channel, ByteBuffer.wrap(compressed), blockOffsets[block] + 8, file);
     if (b.raw.length < rawLength) {
       b.raw = new byte[rawLength];
     }
-    int n = decompressor.decompress(compressed, 0, compressedLength, b.raw, 0);
+    int n = decompressor.decompress(b.stored, 8, compressedLength, b.raw, 0);
     if (n != rawLength) {
       throw new CorruptFileException(file, "payload block " + block + " decompressed short");
     }
-    locatePoints(block, b, rawLength);
-    b.index = block;
-  }
-
-  /**
-   * Finds where each point's JSON starts in a decompressed block, so that reading any point of a
-   * loaded block is one copy (random reads from a graph walk and in-order scans alike).
-   */
-  private void locatePoints(int block, Block b, int rawLength) throws CorruptFileException {
     int first = blockFirstPoints[block];
-    int end = block + 1 < blockFirstPoints.length ? blockFirstPoints[block + 1] : pointCount;
-    int count = end - first;
+    int last = block + 1 < blockFirstPoints.length ? blockFirstPoints[block + 1] : pointCount;
+    int count = last - first;
     if (b.starts.length < count) {
       b.starts = new int[count];
       b.ends = new int[count];
     }
-    int pos = 0;
-    for (int i = 0; i < count; i++) {
+    b.count = count;
+    b.rawLength = rawLength;
+    b.located = 0;
+    b.position = 0;
+    b.index = block;
+  }
+
+  /**
+   * Finds where the block's points up to {@code upTo} start and end, going on from where the last
+   * call stopped, so that reading a point of a loaded block is one copy whether the reads come in
+   * order (a scan) or at random (a search's hits); the last point checks that the block ends there.
+   */
+  private void locate(int block, Block b, int upTo) throws CorruptFileException {
+    int pos = b.position;
+    for (int i = b.located; i <= upTo; i++) {
       int length = 0;
       int shift = 0;
       byte next;
       do {
-        if (pos >= rawLength || shift > 28) {
+        if (pos >= b.rawLength || shift > 28) {
           throw new CorruptFileException(
-              file, "payload block " + block + " ends inside point " + (first + i));
+              file,
+              "payload block " + block + " ends inside point " + (blockFirstPoints[block] + i));
         }
         next = b.raw[pos++];
         length |= (next & 0x7f) << shift;
         shift += 7;
       } while (next < 0);
-      if (length < 0 || length > rawLength - pos) {
+      if (length < 0 || length > b.rawLength - pos) {
         throw new CorruptFileException(
-            file, "payload block " + block + " ends inside point " + (first + i));
+            file, "payload block " + block + " ends inside point " + (blockFirstPoints[block] + i));
       }
       b.starts[i] = pos;
       pos += length;
       b.ends[i] = pos;
     }
-    if (pos != rawLength) {
+    b.located = upTo + 1;
+    b.position = pos;
+    if (b.located == b.count && pos != b.rawLength) {
       throw new CorruptFileException(
-          file, "payload block " + block + " has " + (rawLength - pos) + " bytes after its points");
+          file,
+          "payload block " + block + " has " + (b.rawLength - pos) + " bytes after its points");
     }
   }
 
@@ -268,9 +298,15 @@ public final class PayloadStorage implements Closeable {
     return pos;
   }
 
+  /** One thread's last block: as stored, inflated, and its points located so far. */
   private static final class Block {
     int index = -1;
+    byte[] stored = new byte[0];
     byte[] raw = new byte[BLOCK_BYTES + 1024];
+    int rawLength;
+    int count;
+    int located;
+    int position;
     int[] starts = new int[0];
     int[] ends = new int[0];
   }
