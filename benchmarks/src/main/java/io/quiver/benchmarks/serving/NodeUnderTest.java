@@ -21,7 +21,23 @@ import java.util.concurrent.TimeUnit;
  * runs: either in the benchmark's own JVM, sharing its cores with the load generator, or in a JVM
  * pinned to CPUs of its own ({@link PinnedNode}).
  */
-interface NodeUnderTest extends AutoCloseable {
+abstract class NodeUnderTest implements AutoCloseable {
+
+  /** The embedded engine's queries per second, measured where the node runs. */
+  final double embeddedQps;
+
+  /** CPU microseconds per embedded query, every thread of the process counted. */
+  final double embeddedCpuUs;
+
+  final int httpPort;
+  final int grpcPort;
+
+  private NodeUnderTest(double embeddedQps, double embeddedCpuUs, int httpPort, int grpcPort) {
+    this.embeddedQps = embeddedQps;
+    this.embeddedCpuUs = embeddedCpuUs;
+    this.httpPort = httpPort;
+    this.grpcPort = grpcPort;
+  }
 
   /**
    * CPU nanoseconds used so far by the node and by everything else (the load generator), with the
@@ -36,33 +52,18 @@ interface NodeUnderTest extends AutoCloseable {
     }
   }
 
-  double embeddedQps();
-
-  /** CPU microseconds per embedded query, every thread of the process counted. */
-  double embeddedCpuUs();
-
-  int httpPort();
-
-  int grpcPort();
-
-  Cpu cpu();
+  abstract Cpu cpu();
 
   /** A one-line description of where the node, the embedded engine and the client ran. */
-  String placement();
-
-  @Override
-  void close() throws Exception;
+  abstract String placement();
 
   /** The node in the benchmark's JVM; its CPU is the CPU of Armeria's threads. */
-  final class InProcess implements NodeUnderTest {
+  static final class InProcess extends NodeUnderTest {
     private final QuiverNode node;
-    private final double embeddedQps;
-    private final double embeddedCpuUs;
 
     private InProcess(QuiverNode node, double embeddedQps, double embeddedCpuUs) {
+      super(embeddedQps, embeddedCpuUs, node.httpPort(), node.grpcPort());
       this.node = node;
-      this.embeddedQps = embeddedQps;
-      this.embeddedCpuUs = embeddedCpuUs;
     }
 
     static InProcess start(
@@ -94,27 +95,7 @@ interface NodeUnderTest extends AutoCloseable {
     }
 
     @Override
-    public double embeddedQps() {
-      return embeddedQps;
-    }
-
-    @Override
-    public double embeddedCpuUs() {
-      return embeddedCpuUs;
-    }
-
-    @Override
-    public int httpPort() {
-      return node.httpPort();
-    }
-
-    @Override
-    public int grpcPort() {
-      return node.grpcPort();
-    }
-
-    @Override
-    public Cpu cpu() {
+    Cpu cpu() {
       ThreadMXBean mx = ManagementFactory.getThreadMXBean();
       long armeria = 0;
       for (var t : mx.getThreadInfo(mx.getAllThreadIds())) {
@@ -131,7 +112,7 @@ interface NodeUnderTest extends AutoCloseable {
     }
 
     @Override
-    public String placement() {
+    String placement() {
       return "node and load generator in one JVM on loopback, sharing every core; node CPU is"
           + " Armeria's and the search pool's threads, client CPU the rest of the process";
     }
@@ -143,15 +124,11 @@ interface NodeUnderTest extends AutoCloseable {
   }
 
   /** The node in a child JVM under {@code taskset}, the benchmark's JVM pinned elsewhere. */
-  final class Pinned implements NodeUnderTest {
+  static final class Pinned extends NodeUnderTest {
     private final Process process;
     private final BufferedReader out;
     private final String nodeCpus;
     private final String clientCpus;
-    private final double embeddedQps;
-    private final double embeddedCpuUs;
-    private final int httpPort;
-    private final int grpcPort;
 
     private Pinned(
         Process process,
@@ -162,14 +139,11 @@ interface NodeUnderTest extends AutoCloseable {
         double embeddedCpuUs,
         int httpPort,
         int grpcPort) {
+      super(embeddedQps, embeddedCpuUs, httpPort, grpcPort);
       this.process = process;
       this.out = out;
       this.nodeCpus = nodeCpus;
       this.clientCpus = clientCpus;
-      this.embeddedQps = embeddedQps;
-      this.embeddedCpuUs = embeddedCpuUs;
-      this.httpPort = httpPort;
-      this.grpcPort = grpcPort;
     }
 
     static Pinned start(ServingBench.Options o, int dim, Path embeddedDir, Path snapshot, Path work)
@@ -249,27 +223,7 @@ interface NodeUnderTest extends AutoCloseable {
     }
 
     @Override
-    public double embeddedQps() {
-      return embeddedQps;
-    }
-
-    @Override
-    public double embeddedCpuUs() {
-      return embeddedCpuUs;
-    }
-
-    @Override
-    public int httpPort() {
-      return httpPort;
-    }
-
-    @Override
-    public int grpcPort() {
-      return grpcPort;
-    }
-
-    @Override
-    public synchronized Cpu cpu() {
+    synchronized Cpu cpu() {
       try {
         OutputStream in = process.getOutputStream();
         in.write("cpu\n".getBytes(StandardCharsets.UTF_8));
@@ -283,7 +237,7 @@ interface NodeUnderTest extends AutoCloseable {
     }
 
     @Override
-    public String placement() {
+    String placement() {
       return "node in its own JVM pinned to CPU "
           + nodeCpus
           + " (the embedded engine measured in that JVM, on that CPU, before the node started),"

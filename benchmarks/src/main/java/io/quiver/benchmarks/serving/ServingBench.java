@@ -175,14 +175,13 @@ public final class ServingBench {
       System.err.printf(
           Locale.ROOT,
           ">> embedded: %.0f QPS, %.0f us CPU per query%n",
-          node.embeddedQps(),
-          node.embeddedCpuUs());
+          node.embeddedQps,
+          node.embeddedCpuUs);
       QdrantClient grpc =
-          new QdrantClient(
-              QdrantGrpcClient.newBuilder("127.0.0.1", node.grpcPort(), false).build());
+          new QdrantClient(QdrantGrpcClient.newBuilder("127.0.0.1", node.grpcPort, false).build());
       HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
       URI searchUri =
-          URI.create("http://127.0.0.1:" + node.httpPort() + "/collections/bench/points/search");
+          URI.create("http://127.0.0.1:" + node.httpPort + "/collections/bench/points/search");
       byte[][] bodies = new byte[queries.length][];
       SearchPoints[] requests = new SearchPoints[queries.length];
       for (int q = 0; q < queries.length; q++) {
@@ -291,14 +290,7 @@ public final class ServingBench {
       }
       grpc.close();
       return new DatasetResult(
-          dataset,
-          n,
-          dim,
-          node.embeddedQps(),
-          node.embeddedCpuUs(),
-          node.placement(),
-          closed,
-          open);
+          dataset, n, dim, node.embeddedQps, node.embeddedCpuUs, node.placement(), closed, open);
     } finally {
       FileTrees.delete(work);
     }
