@@ -62,11 +62,11 @@ import org.slf4j.LoggerFactory;
  * <p>Adding a REST endpoint: an object with Armeria-annotated methods ({@code @Get}, {@code @Post},
  * {@code @Param}, a record or {@code JsonNode} parameter for the body) passed to {@link
  * Builder#restService}; its handlers run on the blocking executor, so they may call the engine
- * directly (handlers that only search: {@link Builder#restSearchService}, on the search pool; gRPC
- * methods that {@link AccessTable} classifies as reads go to the search pool by themselves). Adding
- * a gRPC service: a {@link BindableService} (an {@code *ImplBase} from {@code io.qdrant:client} or
- * {@code quiver-client}) passed to {@link Builder#grpcService}. Either way, classify each endpoint
- * in {@link AccessTable#standard()}.
+ * directly (handlers that only read points: {@link Builder#restSearchService}, on the search pool;
+ * gRPC methods that {@link AccessTable} classifies as reads go to the search pool by themselves).
+ * Adding a gRPC service: a {@link BindableService} (an {@code *ImplBase} from {@code
+ * io.qdrant:client} or {@code quiver-client}) passed to {@link Builder#grpcService}. Either way,
+ * classify each endpoint in {@link AccessTable#standard()}.
  */
 public final class QuiverServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(QuiverServer.class);
@@ -223,9 +223,10 @@ public final class QuiverServer implements AutoCloseable {
     }
 
     /**
-     * Like {@link #restService}, for an object whose handlers only read (search, query): they run
-     * on the search pool ({@code storage.performance.max_search_threads}) rather than on Armeria's
-     * blocking executor, which keeps the writes, file transfers and fsyncs.
+     * Like {@link #restService}, for an object whose handlers only read points (search, query,
+     * retrieve, scroll, count): they run on the search pool ({@code
+     * storage.performance.max_search_threads}) rather than on Armeria's blocking executor, which
+     * keeps the writes, file transfers and fsyncs.
      */
     public Builder restSearchService(Object annotatedService) {
       restServices.add(annotatedService);

@@ -10,7 +10,8 @@ import java.util.List;
  * all: {@link #search} on the server's search pool, {@link #general} on its blocking executor.
  *
  * @param general the services that write, transfer files or answer metadata
- * @param search the services that only search and query, the node's hot path
+ * @param search the services that only read points (search, query, retrieve, scroll, count), the
+ *     node's hot path
  */
 public record RestServices(List<Object> general, List<Object> search) {
 
@@ -23,6 +24,8 @@ public record RestServices(List<Object> general, List<Object> search) {
             new SnapshotsRestApi(collections),
             new QuiverAdminRestApi(collections),
             new VersionedPointsRestApi(collections, requests)),
-        List.of(new SearchRestApi(collections, requests)));
+        List.of(
+            new SearchRestApi(collections, requests),
+            new PointReadsRestApi(collections, requests)));
   }
 }
