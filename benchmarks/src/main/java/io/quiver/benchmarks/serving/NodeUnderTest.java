@@ -1,6 +1,5 @@
 package io.quiver.benchmarks.serving;
 
-import io.quiver.engine.collection.QuiverCollection;
 import io.quiver.serving.QuiverNode;
 import io.quiver.serving.config.ServerConfig;
 import io.quiver.serving.config.StrictMode;
@@ -69,29 +68,12 @@ abstract class NodeUnderTest implements AutoCloseable {
     static InProcess start(
         ServingBench.Options o, Path embeddedDir, Path snapshot, Path nodeDir, float[][] queries)
         throws Exception {
-      double qps;
-      long cpuBefore;
-      double calls;
-      long cpuAfter;
-      try (QuiverCollection embedded = QuiverCollection.open(embeddedDir)) {
-        ServingBench.Query search =
-            q -> embedded.search(ServingBench.embeddedSearch(queries[q], o.k())).size();
-        ServingBench.warmUp(
-            "embedded",
-            o.threads(),
-            o.warmupMs(),
-            search,
-            queries.length,
-            PinnedNode.ProcessCpu::self);
-        cpuBefore = PinnedNode.ProcessCpu.self();
-        long started = System.nanoTime();
-        qps = ServingBench.runFor(o.threads(), o.durationMs(), search, queries.length);
-        calls = qps * (System.nanoTime() - started) / 1e9;
-        cpuAfter = PinnedNode.ProcessCpu.self();
-      }
+      ServingBench.Embedded embedded =
+          ServingBench.Embedded.measure(
+              embeddedDir, queries, o.k(), o.threads(), o.warmupMs(), o.durationMs());
       QuiverNode node = QuiverNode.start(nodeConfig(nodeDir, o.searchThreads()));
       node.collections().recoverSnapshot("bench", snapshot.toUri(), null);
-      return new InProcess(node, qps, (cpuAfter - cpuBefore) / 1e3 / calls);
+      return new InProcess(node, embedded.qps(), embedded.cpuUsPerQuery());
     }
 
     @Override
@@ -179,7 +161,7 @@ abstract class NodeUnderTest implements AutoCloseable {
             pin[0],
             pin[1],
             Double.parseDouble(embedded[1]),
-            Double.parseDouble(embedded[2]) / 1e3,
+            Double.parseDouble(embedded[2]),
             Integer.parseInt(ports[1]),
             Integer.parseInt(ports[2]));
       } catch (Exception e) {

@@ -1,7 +1,6 @@
 package io.quiver.benchmarks.serving;
 
 import io.quiver.benchmarks.data.GaussianMixture;
-import io.quiver.engine.collection.QuiverCollection;
 import io.quiver.serving.QuiverNode;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -22,7 +21,7 @@ import java.util.Locale;
  * serves until its standard input closes. It speaks to its parent in lines on standard output:
  *
  * <pre>
- * embedded QPS CPU_NANOS_PER_QUERY
+ * embedded QPS CPU_MICROS_PER_QUERY
  * ports HTTP GRPC
  * cpu TOTAL EVENT_LOOPS SEARCH_POOL OTHER_THREADS     (one per "cpu" line from the parent)
  * </pre>
@@ -52,18 +51,10 @@ public final class PinnedNode {
     System.setOut(System.err);
 
     float[][] queries = new GaussianMixture(seed, dim, 64, false).queries(queryCount);
-    try (QuiverCollection embedded = QuiverCollection.open(embeddedDir)) {
-      ServingBench.Query search =
-          q -> embedded.search(ServingBench.embeddedSearch(queries[q], k)).size();
-      ServingBench.warmUp("embedded", threads, warmupMs, search, queries.length, ProcessCpu::self);
-      long cpuBefore = ProcessCpu.self();
-      long started = System.nanoTime();
-      double qps = ServingBench.runFor(threads, durationMs, search, queries.length);
-      double calls = qps * (System.nanoTime() - started) / 1e9;
-      double cpuPerQuery = (ProcessCpu.self() - cpuBefore) / calls;
-      toParent.printf(Locale.ROOT, "embedded %.3f %.1f%n", qps, cpuPerQuery);
-      toParent.flush();
-    }
+    ServingBench.Embedded embedded =
+        ServingBench.Embedded.measure(embeddedDir, queries, k, threads, warmupMs, durationMs);
+    toParent.printf(Locale.ROOT, "embedded %.3f %.3f%n", embedded.qps(), embedded.cpuUsPerQuery());
+    toParent.flush();
 
     try (QuiverNode node = QuiverNode.start(NodeUnderTest.nodeConfig(nodeDir, searchThreads))) {
       node.collections().recoverSnapshot("bench", snapshot.toUri(), null);

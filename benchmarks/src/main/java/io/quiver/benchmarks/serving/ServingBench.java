@@ -392,6 +392,31 @@ public final class ServingBench {
   }
 
   /**
+   * The embedded engine's closed-loop figures: queries per second and CPU microseconds per query,
+   * every thread of the process counted (JIT and GC too).
+   */
+  record Embedded(double qps, double cpuUsPerQuery) {
+
+    /**
+     * Warms up until steady, then measures {@code threads} callers on the collection in {@code
+     * dir}.
+     */
+    static Embedded measure(
+        Path dir, float[][] queries, int k, int threads, long warmupMs, long durationMs)
+        throws Exception {
+      try (QuiverCollection embedded = QuiverCollection.open(dir)) {
+        Query search = q -> embedded.search(embeddedSearch(queries[q], k)).size();
+        warmUp("embedded", threads, warmupMs, search, queries.length, PinnedNode.ProcessCpu::self);
+        long cpuBefore = PinnedNode.ProcessCpu.self();
+        long started = System.nanoTime();
+        double qps = runFor(threads, durationMs, search, queries.length);
+        double calls = qps * (System.nanoTime() - started) / 1e9;
+        return new Embedded(qps, (PinnedNode.ProcessCpu.self() - cpuBefore) / 1e3 / calls);
+      }
+    }
+  }
+
+  /**
    * The embedded engine's side of a served search: what a served request without {@code
    * with_payload} or {@code with_vector} asks the collection for.
    */
