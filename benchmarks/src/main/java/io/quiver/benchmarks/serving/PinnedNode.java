@@ -148,7 +148,11 @@ public final class PinnedNode {
     List<String> cmd = new ArrayList<>(List.of("taskset", "-c", cpus));
     cmd.add(ProcessHandle.current().info().command().orElse("java"));
     for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-      if (!a.startsWith("-agentpath") && !a.startsWith("-XX:StartFlightRecording")) {
+      // The parent's profiler and logs stay the parent's; BENCH_NODE_JVM_OPTS gives the node its
+      // own.
+      if (!a.startsWith("-agentpath")
+          && !a.startsWith("-XX:StartFlightRecording")
+          && !a.startsWith("-Xlog")) {
         cmd.add(a);
       }
     }

@@ -120,12 +120,35 @@ public final class ServingBench {
     System.exit(0); // the gRPC client's threads are not daemons
   }
 
+  /**
+   * Builds the embedded collection of {@code n} points and its snapshot. The points are generated
+   * here and dropped on return, so that the load generator does not carry them (a million vectors
+   * in its heap) through the measurement.
+   */
+  private static void build(
+      GaussianMixture gmm, int n, CollectionConfig config, Path dir, Path snapshot)
+      throws IOException {
+    float[][] base = gmm.base(n);
+    try (QuiverCollection embedded = QuiverCollection.create(dir, config)) {
+      List<Point> batch = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        ObjectNode payload = JsonNodeFactory.instance.objectNode().put("i", i);
+        batch.add(Point.of(PointId.of(i), base[i], payload));
+        if (batch.size() == 1000 || i == n - 1) {
+          embedded.upsert(batch, false);
+          batch = new ArrayList<>();
+        }
+      }
+      embedded.optimize();
+      embedded.snapshot(snapshot);
+    }
+  }
+
   static DatasetResult run(String dataset, Options o) throws Exception {
     String[] parts = dataset.split("-"); // gmm-<n>-<dim>
     int n = parseCount(parts[1]);
     int dim = Integer.parseInt(parts[2]);
     GaussianMixture gmm = new GaussianMixture(o.seed(), dim, 64, false);
-    float[][] base = gmm.base(n);
     float[][] queries = gmm.queries(o.queries());
     String distance = dim >= 512 ? "Cosine" : "Euclid";
     Path work = Files.createTempDirectory(o.workDir(), "serving-bench-");
@@ -142,19 +165,7 @@ public final class ServingBench {
                     + " \"hnsw_config\": {\"m\": 16, \"ef_construct\": 100}}"));
     Path snapshot = work.resolve("snapshot");
     Path embeddedDir = work.resolve("embedded");
-    try (QuiverCollection embedded = QuiverCollection.create(embeddedDir, config)) {
-      List<Point> batch = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        ObjectNode payload = JsonNodeFactory.instance.objectNode().put("i", i);
-        batch.add(Point.of(PointId.of(i), base[i], payload));
-        if (batch.size() == 1000 || i == n - 1) {
-          embedded.upsert(batch, false);
-          batch = new ArrayList<>();
-        }
-      }
-      embedded.optimize();
-      embedded.snapshot(snapshot);
-    }
+    build(gmm, n, config, embeddedDir, snapshot);
     List<List<Long>> expected = new ArrayList<>();
     try (QuiverCollection embedded = QuiverCollection.open(embeddedDir)) {
       for (int q = 0; q < 20; q++) {
