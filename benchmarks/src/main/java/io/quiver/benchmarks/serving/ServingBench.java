@@ -76,8 +76,11 @@ public final class ServingBench {
       int searchThreads) {}
 
   /**
-   * @param nodeCpuUs CPU time of the node's threads (Armeria's) per request, in microseconds
-   * @param clientCpuUs CPU time of every other thread (callers, client transport) per request
+   * @param nodeCpuUs the node's CPU per request, in microseconds: its whole process when pinned,
+   *     else the threads of Armeria and the search pool
+   * @param clientCpuUs the load generator's CPU per request (callers, client transport)
+   * @param nodeGroups the node's CPU by thread group when pinned, else null
+   * @param calls requests answered in the measurement
    */
   record ClosedLoop(
       String protocol,
@@ -85,7 +88,7 @@ public final class ServingBench {
       double nodeCpuUs,
       double clientCpuUs,
       PinnedNode.ThreadGroups nodeGroups,
-      double calls) {
+      long calls) {
 
     /** Microseconds per request of one of the node's thread groups; NaN when not known. */
     double perRequestUs(java.util.function.ToLongFunction<PinnedNode.ThreadGroups> group) {
@@ -262,10 +265,10 @@ public final class ServingBench {
             queries.length,
             () -> node.cpu().nodeNanos());
         NodeUnderTest.Cpu before = node.cpu();
-        long started = System.nanoTime();
-        double qps = runFor(o.concurrency(), o.durationMs(), caller::call, queries.length);
-        double calls = qps * (System.nanoTime() - started) / 1e9;
+        Run run = runFor(o.concurrency(), o.durationMs(), caller::call, queries.length);
         NodeUnderTest.Cpu used = node.cpu().minus(before);
+        double qps = run.qps();
+        long calls = run.calls();
         ClosedLoop c =
             new ClosedLoop(
                 protocol,
@@ -372,34 +375,29 @@ public final class ServingBench {
    * #MAX_WARMUP_ROUNDS} rounds. A JIT still compiling shows up as CPU per call, and on a node
    * pinned to one core it competes with the requests: there the gRPC path takes about 30 s to
    * settle, so a fixed warm-up of a few seconds measures the compiler.
-   *
-   * @return the rounds run
    */
-  static int warmUp(
+  static void warmUp(
       String what, int threads, long roundMs, Query query, int queryCount, LongSupplier cpuNanos)
       throws Exception {
     double last = Double.NaN;
     int steady = 0;
     for (int round = 1; round <= MAX_WARMUP_ROUNDS; round++) {
       long cpuBefore = cpuNanos.getAsLong();
-      long started = System.nanoTime();
-      double qps = runFor(threads, roundMs, query, queryCount);
-      double calls = qps * (System.nanoTime() - started) / 1e9;
-      double perCall = (cpuNanos.getAsLong() - cpuBefore) / calls;
+      Run run = runFor(threads, roundMs, query, queryCount);
+      double perCall = (double) (cpuNanos.getAsLong() - cpuBefore) / run.calls();
       System.err.printf(
           Locale.ROOT,
           ">> %s warm-up round %d: %.0f QPS, %.0f us CPU per call%n",
           what,
           round,
-          qps,
+          run.qps(),
           perCall / 1e3);
       steady = Math.abs(perCall - last) <= 0.03 * last ? steady + 1 : 0;
       if (steady == 2) {
-        return round;
+        return;
       }
       last = perCall;
     }
-    return MAX_WARMUP_ROUNDS;
   }
 
   /**
@@ -419,10 +417,9 @@ public final class ServingBench {
         Query search = q -> embedded.search(embeddedSearch(queries[q], k)).size();
         warmUp("embedded", threads, warmupMs, search, queries.length, PinnedNode.ProcessCpu::self);
         long cpuBefore = PinnedNode.ProcessCpu.self();
-        long started = System.nanoTime();
-        double qps = runFor(threads, durationMs, search, queries.length);
-        double calls = qps * (System.nanoTime() - started) / 1e9;
-        return new Embedded(qps, (PinnedNode.ProcessCpu.self() - cpuBefore) / 1e3 / calls);
+        Run run = runFor(threads, durationMs, search, queries.length);
+        return new Embedded(
+            run.qps(), (PinnedNode.ProcessCpu.self() - cpuBefore) / 1e3 / run.calls());
       }
     }
   }
@@ -436,7 +433,15 @@ public final class ServingBench {
         "", query, k, 0, io.quiver.engine.hnsw.SearchParams.DEFAULT, null, false, false, null);
   }
 
-  static double runFor(int threads, long millis, Query query, int queryCount) throws Exception {
+  /** What a closed-loop run did: how many calls answered, in how many seconds. */
+  record Run(long calls, double seconds) {
+    double qps() {
+      return calls / seconds;
+    }
+  }
+
+  /** Runs {@code threads} callers, each waiting for its answer, for {@code millis}. */
+  static Run runFor(int threads, long millis, Query query, int queryCount) throws Exception {
     AtomicLong done = new AtomicLong();
     AtomicReference<Throwable> failure = new AtomicReference<>();
     long deadline = System.nanoTime() + millis * 1_000_000L;
@@ -468,7 +473,7 @@ public final class ServingBench {
     if (failure.get() != null) {
       throw new ExecutionException(failure.get());
     }
-    return done.get() / ((System.nanoTime() - start) / 1e9);
+    return new Run(done.get(), (System.nanoTime() - start) / 1e9);
   }
 
   /**
