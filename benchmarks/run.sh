@@ -32,8 +32,15 @@ JDK25="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
 HEAP="${BENCH_HEAP:-16g}"
 # Quantized Quiver variants share one float graph per data set through this cache (see
 # QuiverQuantizedLibrary); their build time is the recorded graph build plus their own quantizing.
-JVM_FLAGS=(-Xmx"$HEAP" -XX:+UseG1GC --add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED
-  -Dquiver.bench.graphCache="$HERE/cache/graphs")
+# Every library's JVM gets the same flags. Transparent huge pages back the heap where the kernel
+# offers them (madvise mode here): a search fetches thousands of scattered vectors, and on a VM each
+# 4 KiB page's TLB miss is a two-dimensional page walk. It helps the libraries that keep vectors on
+# the heap (Quiver, jvector, hnswlib), not Lucene, which reads them from a mapped file.
+JVM_FLAGS=(-Xmx"$HEAP" -XX:+UseG1GC -XX:+UseTransparentHugePages --add-modules jdk.incubator.vector
+  --enable-native-access=ALL-UNNAMED -Dquiver.bench.graphCache="$HERE/cache/graphs")
+# BENCH_JVM_OPTS: more flags for every JVM alike (-XX:-UseTransparentHugePages turns them off).
+read -r -a EXTRA_JVM_FLAGS <<<"${BENCH_JVM_OPTS:-}"
+JVM_FLAGS+=("${EXTRA_JVM_FLAGS[@]}")
 
 COMMAND="benchmarks/run.sh${*:+ $*}"
 skip_build=0

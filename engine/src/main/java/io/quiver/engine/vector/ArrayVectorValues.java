@@ -153,33 +153,48 @@ public final class ArrayVectorValues extends VectorValues {
           dimension);
     }
 
+    /**
+     * Four vectors at a time, so that four fetches from memory are in flight at once; a tail of two
+     * or three goes through the same kernel with its last vector repeated (the repeats hit the
+     * cache), since a search often expands a node with only a few unvisited neighbours.
+     */
     @Override
     public void bulkScore(int[] ords, float[] scores, int count) {
       int i = 0;
       for (; i + 4 <= count; i += 4) {
-        int a = ords[i], b = ords[i + 1], c = ords[i + 2], d = ords[i + 3];
-        similarity.score4(
-            ops,
-            query,
-            queryOffset,
-            chunks[a >>> chunkShift],
-            (a & chunkMask) * dimension,
-            chunks[b >>> chunkShift],
-            (b & chunkMask) * dimension,
-            chunks[c >>> chunkShift],
-            (c & chunkMask) * dimension,
-            chunks[d >>> chunkShift],
-            (d & chunkMask) * dimension,
-            dimension,
-            four);
+        score4(ords[i], ords[i + 1], ords[i + 2], ords[i + 3]);
         scores[i] = four[0];
         scores[i + 1] = four[1];
         scores[i + 2] = four[2];
         scores[i + 3] = four[3];
       }
-      for (; i < count; i++) {
+      int rest = count - i;
+      if (rest >= 2) {
+        int c = ords[i + rest - 1];
+        score4(ords[i], ords[i + 1], c, c);
+        for (int j = 0; j < rest; j++) {
+          scores[i + j] = four[j];
+        }
+      } else if (rest == 1) {
         scores[i] = score(ords[i]);
       }
+    }
+
+    private void score4(int a, int b, int c, int d) {
+      similarity.score4(
+          ops,
+          query,
+          queryOffset,
+          chunks[a >>> chunkShift],
+          (a & chunkMask) * dimension,
+          chunks[b >>> chunkShift],
+          (b & chunkMask) * dimension,
+          chunks[c >>> chunkShift],
+          (c & chunkMask) * dimension,
+          chunks[d >>> chunkShift],
+          (d & chunkMask) * dimension,
+          dimension,
+          four);
     }
   }
 }

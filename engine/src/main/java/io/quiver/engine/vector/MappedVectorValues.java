@@ -228,6 +228,7 @@ public final class MappedVectorValues extends VectorValues {
       return similarity.score(ops, query, 0, scratch, 0, dimension);
     }
 
+    /** Four at a time, a tail of two or three with its last vector repeated (as on the heap). */
     @Override
     public void bulkScore(int[] ords, float[] scores, int count) {
       int i = 0;
@@ -236,28 +237,42 @@ public final class MappedVectorValues extends VectorValues {
         load(ords[i + 1], 1);
         load(ords[i + 2], 2);
         load(ords[i + 3], 3);
-        similarity.score4(
-            ops,
-            query,
-            0,
-            scratch,
-            0,
-            scratch,
-            dimension,
-            scratch,
-            2 * dimension,
-            scratch,
-            3 * dimension,
-            dimension,
-            four);
+        score4(3);
         scores[i] = four[0];
         scores[i + 1] = four[1];
         scores[i + 2] = four[2];
         scores[i + 3] = four[3];
       }
-      for (; i < count; i++) {
+      int rest = count - i;
+      if (rest >= 2) {
+        for (int j = 0; j < rest; j++) {
+          load(ords[i + j], j);
+        }
+        score4(rest - 1);
+        for (int j = 0; j < rest; j++) {
+          scores[i + j] = four[j];
+        }
+      } else if (rest == 1) {
         scores[i] = score(ords[i]);
       }
+    }
+
+    /** Scores scratch slots 0, 1, 2 and 3, slot {@code last} standing in for any above it. */
+    private void score4(int last) {
+      similarity.score4(
+          ops,
+          query,
+          0,
+          scratch,
+          0,
+          scratch,
+          dimension,
+          scratch,
+          Math.min(2, last) * dimension,
+          scratch,
+          Math.min(3, last) * dimension,
+          dimension,
+          four);
     }
   }
 }

@@ -81,6 +81,30 @@ class VectorValuesTest {
   }
 
   @Test
+  void bulkScoresOfEveryTailLengthMatchSingleScores() throws IOException {
+    float[][] data = TestData.gaussianMixture(64, 33, 4, TestData.seed());
+    ArrayVectorValues heap = ArrayVectorValues.of(data);
+    Path file = dir.resolve("tails.qv");
+    MappedVectorValues.write(file, heap, new byte[16]);
+    MappedVectorValues mapped = MappedVectorValues.open(file);
+    int[] ords = {17, 3, 60, 3, 41, 8, 29, 55, 0};
+    for (VectorValues values : new VectorValues[] {heap, mapped}) {
+      for (VectorSimilarity s : VectorSimilarity.values()) {
+        RandomVectorScorer scorer = values.scorer(s, data[5]);
+        // Lengths 1 to 9 cover whole groups of four and tails of one, two and three.
+        for (int count = 1; count <= ords.length; count++) {
+          float[] bulk = new float[count];
+          scorer.bulkScore(ords, bulk, count);
+          for (int i = 0; i < count; i++) {
+            assertEquals(
+                scorer.score(ords[i]), bulk[i], 1e-4f, s + " count " + count + " position " + i);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void corruptOrTruncatedVectorFilesAreRefused() throws IOException {
     ArrayVectorValues heap = ArrayVectorValues.of(TestData.gaussianMixture(50, 16, 2, 1));
     Path file = dir.resolve("vectors.qv");
