@@ -1,6 +1,8 @@
 package io.quiver.benchmarks.lib;
 
+import io.quiver.benchmarks.data.Dataset;
 import io.quiver.benchmarks.data.Metric;
+import io.quiver.benchmarks.measure.CodeError;
 import io.quiver.engine.hnsw.AcceptOrds;
 import io.quiver.engine.hnsw.HnswIndex;
 import io.quiver.engine.hnsw.SearchParams;
@@ -10,13 +12,17 @@ import io.quiver.engine.quant.VectorQuantizer;
 import io.quiver.engine.vector.ArrayVectorValues;
 import io.quiver.engine.vector.VectorOpsProvider;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.zip.CRC32;
 
@@ -77,6 +83,27 @@ public final class QuiverQuantizedLibrary implements AnnLibrary {
       default:
         throw new IllegalArgumentException(variant.libraryName() + " is not a Quiver variant");
     }
+  }
+
+  /**
+   * Prints {@link CodeError}'s figures for {@code data} and the Quiver variants named in {@code
+   * names}, their codes trained as a benchmark run trains them.
+   */
+  public static void reportCodeError(
+      Dataset data, List<String> names, int threads, PrintStream out) {
+    Map<String, QuantizationConfig> configs = new LinkedHashMap<>();
+    for (String name : names) {
+      QuantizedVariant variant =
+          QuantizedVariant.byName(name)
+              .filter(v -> v.family().equals("quiver"))
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "code-error measures Quiver's quantized variants; got '" + name + "'"));
+      configs.put(name, config(variant));
+    }
+    CodeError.report(
+        data, QuiverLibrary.similarity(data.metric()), configs, TRAINING_SEED, threads, out);
   }
 
   @Override

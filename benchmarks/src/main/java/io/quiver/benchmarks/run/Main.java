@@ -4,6 +4,7 @@ import io.quiver.benchmarks.data.Dataset;
 import io.quiver.benchmarks.data.DatasetCatalog;
 import io.quiver.benchmarks.lib.AnnLibrary;
 import io.quiver.benchmarks.lib.Libraries;
+import io.quiver.benchmarks.lib.QuiverQuantizedLibrary;
 import io.quiver.benchmarks.measure.EfSweep;
 import io.quiver.benchmarks.report.LibraryResult;
 import io.quiver.benchmarks.report.MarkdownReport;
@@ -34,6 +35,9 @@ import java.util.Set;
  * report --in file.jsonl [--results-md RESULTS.md] [--command "..."]
  *        prints the table of every row in the file and, with --results-md, replaces (or appends)
  *        the section for these datasets in that file
+ * code-error [--datasets ..] --libs quiver-rot1,quiver-pq16,..
+ *        prints, per data set, the score gaps between its true neighbours and, per Quiver
+ *        quantized variant, how far its estimated scores stray from the exact ones (CodeError)
  * </pre>
  */
 public final class Main {
@@ -41,7 +45,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
-    if (args.length == 0 || !List.of("run", "libs", "report").contains(args[0])) {
+    if (args.length == 0 || !List.of("run", "libs", "report", "code-error").contains(args[0])) {
       System.err.println(
           "usage: Main run [--datasets sift5k,cohere1k,gmm-20k-128] [--libs "
               + String.join(",", Libraries.NAMES)
@@ -49,7 +53,8 @@ public final class Main {
               + Options.DEFAULT_EFS
               + "] [--oversampling 1,2,3,5] [--results out.jsonl]\n       Main libs [--libs ..]"
               + " [--only-libs ..]\n       Main report --in out.jsonl [--results-md"
-              + " RESULTS.md] [--command text]");
+              + " RESULTS.md] [--command text]\n       Main code-error [--datasets ..] --libs"
+              + " quiver-rot1,quiver-pq16,..");
       System.exit(2);
     }
     String[] rest = java.util.Arrays.copyOfRange(args, 1, args.length);
@@ -66,6 +71,9 @@ public final class Main {
           for (String lib : libraries(options)) {
             System.out.println(lib);
           }
+          break;
+        case "code-error":
+          codeError(options);
           break;
         default:
           report(options);
@@ -125,6 +133,21 @@ public final class Main {
     }
     System.err.println("results appended to " + resultsFile);
     System.out.println(MarkdownReport.render(results, now(), "(this JVM only)"));
+  }
+
+  private static void codeError(Options o) throws IOException {
+    List<String> libs = libraries(o);
+    DatasetCatalog catalog =
+        new DatasetCatalog(
+            o.dataDir(),
+            o.cacheDir(),
+            o.longValue("seed"),
+            o.integer("queries"),
+            o.integer("components"));
+    for (String name : datasets(o)) {
+      QuiverQuantizedLibrary.reportCodeError(
+          catalog.load(name), libs, Runtime.getRuntime().availableProcessors(), System.out);
+    }
   }
 
   private static List<String> datasets(Options o) {
