@@ -107,13 +107,7 @@ public final class Main {
     for (String name : libNames) {
       libs.add(Libraries.create(name)); // fails on an unknown name before any work is done
     }
-    DatasetCatalog catalog =
-        new DatasetCatalog(
-            o.dataDir(),
-            o.cacheDir(),
-            o.longValue("seed"),
-            o.integer("queries"),
-            o.integer("components"));
+    DatasetCatalog catalog = catalog(o);
     Path resultsFile = resultsFile(o);
     ResultStore store = new ResultStore(resultsFile);
     List<LibraryResult> results = new ArrayList<>();
@@ -137,17 +131,20 @@ public final class Main {
 
   private static void codeError(Options o) throws IOException {
     List<String> libs = libraries(o);
-    DatasetCatalog catalog =
-        new DatasetCatalog(
-            o.dataDir(),
-            o.cacheDir(),
-            o.longValue("seed"),
-            o.integer("queries"),
-            o.integer("components"));
+    DatasetCatalog catalog = catalog(o);
     for (String name : datasets(o)) {
       QuiverQuantizedLibrary.reportCodeError(
           catalog.load(name), libs, Runtime.getRuntime().availableProcessors(), System.out);
     }
+  }
+
+  private static DatasetCatalog catalog(Options o) {
+    return new DatasetCatalog(
+        o.dataDir(),
+        o.cacheDir(),
+        o.longValue("seed"),
+        o.integer("queries"),
+        o.integer("components"));
   }
 
   private static List<String> datasets(Options o) {
