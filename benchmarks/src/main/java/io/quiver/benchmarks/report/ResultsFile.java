@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collection;
 
 /**
  * Keeps report sections in {@code RESULTS.md}. Each section sits between a begin marker naming its
@@ -18,6 +19,20 @@ public final class ResultsFile {
   private static final String END = "<!-- bench:end -->";
 
   private ResultsFile() {}
+
+  /**
+   * The key of a harness run's section: its datasets, followed by {@code quantized} when the run
+   * has quantized rows, so that a quantized run and a float run over the same datasets keep
+   * sections of their own.
+   */
+  public static String harnessKey(Collection<String> datasets, boolean quantized) {
+    return String.join(",", datasets) + (quantized ? " quantized" : "");
+  }
+
+  /** The heading of the section {@link #harnessKey} names. */
+  public static String harnessTitle(Collection<String> datasets, boolean quantized) {
+    return "## " + String.join(", ", datasets) + (quantized ? ": quantized indexes" : "");
+  }
 
   public static void write(Path file, String key, String section) throws IOException {
     String old = Files.isRegularFile(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";

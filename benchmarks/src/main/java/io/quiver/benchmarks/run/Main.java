@@ -184,14 +184,16 @@ public final class Main {
     System.out.println(markdown);
     if (!o.string("results-md").isBlank()) {
       Set<String> datasets = new LinkedHashSet<>();
+      boolean quantized = false;
       for (LibraryResult r : results) {
         datasets.add(r.dataset());
+        quantized |= r.quantized();
       }
       Path file = Path.of(o.string("results-md"));
       ResultsFile.write(
           file,
-          String.join(",", datasets),
-          "## " + String.join(", ", datasets) + "\n\n" + markdown);
+          ResultsFile.harnessKey(datasets, quantized),
+          ResultsFile.harnessTitle(datasets, quantized) + "\n\n" + markdown);
       System.err.println("updated " + file);
     }
   }
