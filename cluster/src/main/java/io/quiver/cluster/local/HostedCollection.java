@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
@@ -120,15 +121,8 @@ final class HostedCollection {
 
   /** Runs {@code action} on the serving collection under the read lock. */
   <T> T read(IoFunction<QuiverCollection, T> action) throws IOException {
-    lock.readLock().lock();
-    try {
-      if (closed) {
-        throw new NotFoundException("collection '" + name + "' does not exist");
-      }
-      return action.apply(current);
-    } finally {
-      lock.readLock().unlock();
-    }
+    // The serving collection is read under the lock: a cut-over replaces it.
+    return whileOpen(lock.readLock(), hosted -> action.apply(hosted.current));
   }
 
   /**
@@ -149,27 +143,24 @@ final class HostedCollection {
    * #exclusive}, with writes and other version changes excluded but reads going on.
    */
   <T> T versionChange(IoFunction<HostedCollection, T> action) throws IOException {
-    changes.writeLock().lock();
-    try {
-      if (closed) {
-        throw new NotFoundException("collection '" + name + "' does not exist");
-      }
-      return action.apply(this);
-    } finally {
-      changes.writeLock().unlock();
-    }
+    return whileOpen(changes.writeLock(), action);
   }
 
   /** Runs {@code action} with every request excluded. */
   <T> T exclusive(IoFunction<HostedCollection, T> action) throws IOException {
-    lock.writeLock().lock();
+    return whileOpen(lock.writeLock(), action);
+  }
+
+  /** Runs {@code action} holding {@code held}; refused once the collection is closed. */
+  private <T> T whileOpen(Lock held, IoFunction<HostedCollection, T> action) throws IOException {
+    held.lock();
     try {
       if (closed) {
         throw new NotFoundException("collection '" + name + "' does not exist");
       }
       return action.apply(this);
     } finally {
-      lock.writeLock().unlock();
+      held.unlock();
     }
   }
 

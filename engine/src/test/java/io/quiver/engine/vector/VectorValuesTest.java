@@ -58,9 +58,7 @@ class VectorValuesTest {
   void mappedValuesRoundTripAndScoreLikeTheHeapOnes() throws IOException {
     float[][] data = TestData.gaussianMixture(500, 129, 8, TestData.seed());
     ArrayVectorValues heap = ArrayVectorValues.of(data);
-    Path file = dir.resolve("vectors.qv");
-    MappedVectorValues.write(file, heap, new byte[16]);
-    MappedVectorValues mapped = MappedVectorValues.open(file);
+    MappedVectorValues mapped = mappedCopy(heap, "vectors.qv");
     assertEquals(500, mapped.size());
     assertEquals(129, mapped.dimension());
     float[] scratch = new float[129];
@@ -84,9 +82,7 @@ class VectorValuesTest {
   void bulkScoresOfEveryTailLengthMatchSingleScores() throws IOException {
     float[][] data = TestData.gaussianMixture(64, 33, 4, TestData.seed());
     ArrayVectorValues heap = ArrayVectorValues.of(data);
-    Path file = dir.resolve("tails.qv");
-    MappedVectorValues.write(file, heap, new byte[16]);
-    MappedVectorValues mapped = MappedVectorValues.open(file);
+    MappedVectorValues mapped = mappedCopy(heap, "tails.qv");
     int[] ords = {17, 3, 60, 3, 41, 8, 29, 55, 0};
     for (VectorValues values : new VectorValues[] {heap, mapped}) {
       for (VectorSimilarity s : VectorSimilarity.values()) {
@@ -102,6 +98,13 @@ class VectorValuesTest {
         }
       }
     }
+  }
+
+  /** {@code heap} written to {@code name} in the temp dir and mapped back. */
+  private MappedVectorValues mappedCopy(ArrayVectorValues heap, String name) throws IOException {
+    Path file = dir.resolve(name);
+    MappedVectorValues.write(file, heap, new byte[16]);
+    return MappedVectorValues.open(file);
   }
 
   @Test
