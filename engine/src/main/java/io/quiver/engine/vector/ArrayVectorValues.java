@@ -134,7 +134,9 @@ public final class ArrayVectorValues extends VectorValues {
     private final VectorSimilarity similarity;
     private final float[] query;
     private final int queryOffset;
-    private final float[] four = new float[4];
+    private final float[][] batch = new float[VectorOps.MAX_MANY][];
+    private final int[] batchOffsets = new int[VectorOps.MAX_MANY];
+    private final float[] batchScores = new float[VectorOps.MAX_MANY];
 
     Scorer(VectorSimilarity similarity, float[] query, int queryOffset) {
       this.similarity = similarity;
@@ -154,47 +156,25 @@ public final class ArrayVectorValues extends VectorValues {
     }
 
     /**
-     * Four vectors at a time, so that four fetches from memory are in flight at once; a tail of two
-     * or three goes through the same kernel with its last vector repeated (the repeats hit the
-     * cache), since a search often expands a node with only a few unvisited neighbours.
+     * Up to {@link VectorOps#MAX_MANY} vectors per kernel call, so that as many fetches from memory
+     * are in flight at once: that, not arithmetic, bounds a search over vectors that do not fit in
+     * cache. A longer list is cut into near-equal calls (17 as 9 and 8, not 16 and a lone 1).
      */
     @Override
     public void bulkScore(int[] ords, float[] scores, int count) {
-      int i = 0;
-      for (; i + 4 <= count; i += 4) {
-        score4(ords[i], ords[i + 1], ords[i + 2], ords[i + 3]);
-        scores[i] = four[0];
-        scores[i + 1] = four[1];
-        scores[i + 2] = four[2];
-        scores[i + 3] = four[3];
-      }
-      int rest = count - i;
-      if (rest >= 2) {
-        int c = ords[i + rest - 1];
-        score4(ords[i], ords[i + 1], c, c);
-        for (int j = 0; j < rest; j++) {
-          scores[i + j] = four[j];
+      int from = 0;
+      for (int calls = (count + VectorOps.MAX_MANY - 1) / VectorOps.MAX_MANY; calls > 0; calls--) {
+        int n = (count - from + calls - 1) / calls;
+        for (int i = 0; i < n; i++) {
+          int ord = ords[from + i];
+          batch[i] = chunks[ord >>> chunkShift];
+          batchOffsets[i] = (ord & chunkMask) * dimension;
         }
-      } else if (rest == 1) {
-        scores[i] = score(ords[i]);
+        similarity.scoreMany(
+            ops, query, queryOffset, batch, batchOffsets, n, dimension, batchScores);
+        System.arraycopy(batchScores, 0, scores, from, n);
+        from += n;
       }
-    }
-
-    private void score4(int a, int b, int c, int d) {
-      similarity.score4(
-          ops,
-          query,
-          queryOffset,
-          chunks[a >>> chunkShift],
-          (a & chunkMask) * dimension,
-          chunks[b >>> chunkShift],
-          (b & chunkMask) * dimension,
-          chunks[c >>> chunkShift],
-          (c & chunkMask) * dimension,
-          chunks[d >>> chunkShift],
-          (d & chunkMask) * dimension,
-          dimension,
-          four);
     }
   }
 }

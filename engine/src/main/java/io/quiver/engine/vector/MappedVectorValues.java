@@ -10,6 +10,7 @@ import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.zip.CRC32;
 
 /**
@@ -209,12 +210,18 @@ public final class MappedVectorValues extends VectorValues {
     private final VectorOps ops = VectorOpsProvider.get();
     private final VectorSimilarity similarity;
     private final float[] query;
-    private final float[] scratch = new float[4 * dimension];
-    private final float[] four = new float[4];
+    private final float[] scratch = new float[VectorOps.MAX_MANY * dimension];
+    private final float[][] batch = new float[VectorOps.MAX_MANY][];
+    private final int[] batchOffsets = new int[VectorOps.MAX_MANY];
+    private final float[] batchScores = new float[VectorOps.MAX_MANY];
 
     Scorer(VectorSimilarity similarity, float[] query) {
       this.similarity = similarity;
       this.query = query;
+      Arrays.fill(batch, scratch);
+      for (int i = 0; i < VectorOps.MAX_MANY; i++) {
+        batchOffsets[i] = i * dimension;
+      }
     }
 
     private void load(int ord, int slot) {
@@ -228,51 +235,17 @@ public final class MappedVectorValues extends VectorValues {
       return similarity.score(ops, query, 0, scratch, 0, dimension);
     }
 
-    /** Four at a time, a tail of two or three with its last vector repeated (as on the heap). */
+    /** Copied into scratch slots, then scored with the heap's kernels, as many per call. */
     @Override
     public void bulkScore(int[] ords, float[] scores, int count) {
-      int i = 0;
-      for (; i + 4 <= count; i += 4) {
-        load(ords[i], 0);
-        load(ords[i + 1], 1);
-        load(ords[i + 2], 2);
-        load(ords[i + 3], 3);
-        score4(3);
-        scores[i] = four[0];
-        scores[i + 1] = four[1];
-        scores[i + 2] = four[2];
-        scores[i + 3] = four[3];
-      }
-      int rest = count - i;
-      if (rest >= 2) {
-        for (int j = 0; j < rest; j++) {
-          load(ords[i + j], j);
+      for (int from = 0; from < count; from += VectorOps.MAX_MANY) {
+        int n = Math.min(VectorOps.MAX_MANY, count - from);
+        for (int i = 0; i < n; i++) {
+          load(ords[from + i], i);
         }
-        score4(rest - 1);
-        for (int j = 0; j < rest; j++) {
-          scores[i + j] = four[j];
-        }
-      } else if (rest == 1) {
-        scores[i] = score(ords[i]);
+        similarity.scoreMany(ops, query, 0, batch, batchOffsets, n, dimension, batchScores);
+        System.arraycopy(batchScores, 0, scores, from, n);
       }
-    }
-
-    /** Scores scratch slots 0, 1, 2 and 3, slot {@code last} standing in for any above it. */
-    private void score4(int last) {
-      similarity.score4(
-          ops,
-          query,
-          0,
-          scratch,
-          0,
-          scratch,
-          dimension,
-          scratch,
-          Math.min(2, last) * dimension,
-          scratch,
-          Math.min(3, last) * dimension,
-          dimension,
-          four);
     }
   }
 }

@@ -17,6 +17,9 @@ final class PanamaVectorOps implements VectorOps {
   private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = SPECIES.length();
 
+  /** Whether {@link #dotMany} may keep sixteen accumulators in registers (AVX-512 and wider). */
+  private static final boolean WIDE = SPECIES.vectorBitSize() >= 512;
+
   /** Bytes with as many lanes as {@link #SPECIES}: one load widens into one float vector. */
   private static final VectorSpecies<Byte> BYTE_SPECIES =
       VectorSpecies.of(byte.class, VectorShape.forBitSize(LANES * Byte.SIZE));
@@ -113,24 +116,90 @@ final class PanamaVectorOps implements VectorOps {
     return sum;
   }
 
+  /**
+   * Sixteen vectors per loop where the platform has the registers for sixteen accumulators (AVX-512
+   * has 32 vector registers, AVX2 16), eight otherwise; one vector alone goes through {@link #dot}.
+   * Every lane accumulates the same way whatever the width, so a vector scores the same in any
+   * batch of two or more.
+   */
   @Override
-  public void dot4(
+  public void dotMany(
       float[] q,
       int qOffset,
-      float[] v0,
-      int o0,
-      float[] v1,
-      int o1,
-      float[] v2,
-      int o2,
-      float[] v3,
-      int o3,
+      float[][] vectors,
+      int[] offsets,
+      int count,
       int length,
       float[] out) {
+    if (count == 1) {
+      out[0] = dot(q, qOffset, vectors[0], offsets[0], length);
+    } else if (count > 8 && WIDE) {
+      dot16(q, qOffset, vectors, offsets, 0, count, length, out);
+    } else {
+      for (int from = 0; from < count; from += 8) {
+        dot8(q, qOffset, vectors, offsets, from, Math.min(8, count - from), length, out);
+      }
+    }
+  }
+
+  /** As {@link #dotMany}. */
+  @Override
+  public void squareDistanceMany(
+      float[] q,
+      int qOffset,
+      float[][] vectors,
+      int[] offsets,
+      int count,
+      int length,
+      float[] out) {
+    if (count == 1) {
+      out[0] = squareDistance(q, qOffset, vectors[0], offsets[0], length);
+    } else if (count > 8 && WIDE) {
+      squareDistance16(q, qOffset, vectors, offsets, 0, count, length, out);
+    } else {
+      for (int from = 0; from < count; from += 8) {
+        squareDistance8(q, qOffset, vectors, offsets, from, Math.min(8, count - from), length, out);
+      }
+    }
+  }
+
+  /**
+   * 8 dot products into {@code out[from..from + 8)} of the vectors {@code from..from + n)}, the
+   * last standing in for any missing ones (a repeat reads from cache).
+   */
+  private static void dot8(
+      float[] q,
+      int qOffset,
+      float[][] vectors,
+      int[] offsets,
+      int from,
+      int n,
+      int length,
+      float[] out) {
+    float[] v0 = vectors[from];
+    float[] v1 = vectors[from + Math.min(1, n - 1)];
+    float[] v2 = vectors[from + Math.min(2, n - 1)];
+    float[] v3 = vectors[from + Math.min(3, n - 1)];
+    float[] v4 = vectors[from + Math.min(4, n - 1)];
+    float[] v5 = vectors[from + Math.min(5, n - 1)];
+    float[] v6 = vectors[from + Math.min(6, n - 1)];
+    float[] v7 = vectors[from + Math.min(7, n - 1)];
+    int o0 = offsets[from];
+    int o1 = offsets[from + Math.min(1, n - 1)];
+    int o2 = offsets[from + Math.min(2, n - 1)];
+    int o3 = offsets[from + Math.min(3, n - 1)];
+    int o4 = offsets[from + Math.min(4, n - 1)];
+    int o5 = offsets[from + Math.min(5, n - 1)];
+    int o6 = offsets[from + Math.min(6, n - 1)];
+    int o7 = offsets[from + Math.min(7, n - 1)];
     FloatVector acc0 = FloatVector.zero(SPECIES);
-    FloatVector acc1 = FloatVector.zero(SPECIES);
-    FloatVector acc2 = FloatVector.zero(SPECIES);
-    FloatVector acc3 = FloatVector.zero(SPECIES);
+    FloatVector acc1 = acc0;
+    FloatVector acc2 = acc0;
+    FloatVector acc3 = acc0;
+    FloatVector acc4 = acc0;
+    FloatVector acc5 = acc0;
+    FloatVector acc6 = acc0;
+    FloatVector acc7 = acc0;
     int i = 0;
     for (int bound = length - LANES; i <= bound; i += LANES) {
       FloatVector x = FloatVector.fromArray(SPECIES, q, qOffset + i);
@@ -138,73 +207,330 @@ final class PanamaVectorOps implements VectorOps {
       acc1 = x.fma(FloatVector.fromArray(SPECIES, v1, o1 + i), acc1);
       acc2 = x.fma(FloatVector.fromArray(SPECIES, v2, o2 + i), acc2);
       acc3 = x.fma(FloatVector.fromArray(SPECIES, v3, o3 + i), acc3);
+      acc4 = x.fma(FloatVector.fromArray(SPECIES, v4, o4 + i), acc4);
+      acc5 = x.fma(FloatVector.fromArray(SPECIES, v5, o5 + i), acc5);
+      acc6 = x.fma(FloatVector.fromArray(SPECIES, v6, o6 + i), acc6);
+      acc7 = x.fma(FloatVector.fromArray(SPECIES, v7, o7 + i), acc7);
     }
-    float s0 = acc0.reduceLanes(VectorOperators.ADD);
-    float s1 = acc1.reduceLanes(VectorOperators.ADD);
-    float s2 = acc2.reduceLanes(VectorOperators.ADD);
-    float s3 = acc3.reduceLanes(VectorOperators.ADD);
+    out[from + 0] = acc0.reduceLanes(VectorOperators.ADD);
+    out[from + 1] = acc1.reduceLanes(VectorOperators.ADD);
+    out[from + 2] = acc2.reduceLanes(VectorOperators.ADD);
+    out[from + 3] = acc3.reduceLanes(VectorOperators.ADD);
+    out[from + 4] = acc4.reduceLanes(VectorOperators.ADD);
+    out[from + 5] = acc5.reduceLanes(VectorOperators.ADD);
+    out[from + 6] = acc6.reduceLanes(VectorOperators.ADD);
+    out[from + 7] = acc7.reduceLanes(VectorOperators.ADD);
     for (; i < length; i++) {
       float x = q[qOffset + i];
-      s0 += x * v0[o0 + i];
-      s1 += x * v1[o1 + i];
-      s2 += x * v2[o2 + i];
-      s3 += x * v3[o3 + i];
+      for (int j = 0; j < 8; j++) {
+        int v = from + Math.min(j, n - 1);
+        out[from + j] += x * vectors[v][offsets[v] + i];
+      }
     }
-    out[0] = s0;
-    out[1] = s1;
-    out[2] = s2;
-    out[3] = s3;
   }
 
-  @Override
-  public void squareDistance4(
+  /**
+   * 16 dot products into {@code out[from..from + 16)} of the vectors {@code from..from + n)}, the
+   * last standing in for any missing ones (a repeat reads from cache).
+   */
+  private static void dot16(
       float[] q,
       int qOffset,
-      float[] v0,
-      int o0,
-      float[] v1,
-      int o1,
-      float[] v2,
-      int o2,
-      float[] v3,
-      int o3,
+      float[][] vectors,
+      int[] offsets,
+      int from,
+      int n,
       int length,
       float[] out) {
+    float[] v0 = vectors[from];
+    float[] v1 = vectors[from + Math.min(1, n - 1)];
+    float[] v2 = vectors[from + Math.min(2, n - 1)];
+    float[] v3 = vectors[from + Math.min(3, n - 1)];
+    float[] v4 = vectors[from + Math.min(4, n - 1)];
+    float[] v5 = vectors[from + Math.min(5, n - 1)];
+    float[] v6 = vectors[from + Math.min(6, n - 1)];
+    float[] v7 = vectors[from + Math.min(7, n - 1)];
+    float[] v8 = vectors[from + Math.min(8, n - 1)];
+    float[] v9 = vectors[from + Math.min(9, n - 1)];
+    float[] v10 = vectors[from + Math.min(10, n - 1)];
+    float[] v11 = vectors[from + Math.min(11, n - 1)];
+    float[] v12 = vectors[from + Math.min(12, n - 1)];
+    float[] v13 = vectors[from + Math.min(13, n - 1)];
+    float[] v14 = vectors[from + Math.min(14, n - 1)];
+    float[] v15 = vectors[from + Math.min(15, n - 1)];
+    int o0 = offsets[from];
+    int o1 = offsets[from + Math.min(1, n - 1)];
+    int o2 = offsets[from + Math.min(2, n - 1)];
+    int o3 = offsets[from + Math.min(3, n - 1)];
+    int o4 = offsets[from + Math.min(4, n - 1)];
+    int o5 = offsets[from + Math.min(5, n - 1)];
+    int o6 = offsets[from + Math.min(6, n - 1)];
+    int o7 = offsets[from + Math.min(7, n - 1)];
+    int o8 = offsets[from + Math.min(8, n - 1)];
+    int o9 = offsets[from + Math.min(9, n - 1)];
+    int o10 = offsets[from + Math.min(10, n - 1)];
+    int o11 = offsets[from + Math.min(11, n - 1)];
+    int o12 = offsets[from + Math.min(12, n - 1)];
+    int o13 = offsets[from + Math.min(13, n - 1)];
+    int o14 = offsets[from + Math.min(14, n - 1)];
+    int o15 = offsets[from + Math.min(15, n - 1)];
     FloatVector acc0 = FloatVector.zero(SPECIES);
-    FloatVector acc1 = FloatVector.zero(SPECIES);
-    FloatVector acc2 = FloatVector.zero(SPECIES);
-    FloatVector acc3 = FloatVector.zero(SPECIES);
+    FloatVector acc1 = acc0;
+    FloatVector acc2 = acc0;
+    FloatVector acc3 = acc0;
+    FloatVector acc4 = acc0;
+    FloatVector acc5 = acc0;
+    FloatVector acc6 = acc0;
+    FloatVector acc7 = acc0;
+    FloatVector acc8 = acc0;
+    FloatVector acc9 = acc0;
+    FloatVector acc10 = acc0;
+    FloatVector acc11 = acc0;
+    FloatVector acc12 = acc0;
+    FloatVector acc13 = acc0;
+    FloatVector acc14 = acc0;
+    FloatVector acc15 = acc0;
+    int i = 0;
+    for (int bound = length - LANES; i <= bound; i += LANES) {
+      FloatVector x = FloatVector.fromArray(SPECIES, q, qOffset + i);
+      acc0 = x.fma(FloatVector.fromArray(SPECIES, v0, o0 + i), acc0);
+      acc1 = x.fma(FloatVector.fromArray(SPECIES, v1, o1 + i), acc1);
+      acc2 = x.fma(FloatVector.fromArray(SPECIES, v2, o2 + i), acc2);
+      acc3 = x.fma(FloatVector.fromArray(SPECIES, v3, o3 + i), acc3);
+      acc4 = x.fma(FloatVector.fromArray(SPECIES, v4, o4 + i), acc4);
+      acc5 = x.fma(FloatVector.fromArray(SPECIES, v5, o5 + i), acc5);
+      acc6 = x.fma(FloatVector.fromArray(SPECIES, v6, o6 + i), acc6);
+      acc7 = x.fma(FloatVector.fromArray(SPECIES, v7, o7 + i), acc7);
+      acc8 = x.fma(FloatVector.fromArray(SPECIES, v8, o8 + i), acc8);
+      acc9 = x.fma(FloatVector.fromArray(SPECIES, v9, o9 + i), acc9);
+      acc10 = x.fma(FloatVector.fromArray(SPECIES, v10, o10 + i), acc10);
+      acc11 = x.fma(FloatVector.fromArray(SPECIES, v11, o11 + i), acc11);
+      acc12 = x.fma(FloatVector.fromArray(SPECIES, v12, o12 + i), acc12);
+      acc13 = x.fma(FloatVector.fromArray(SPECIES, v13, o13 + i), acc13);
+      acc14 = x.fma(FloatVector.fromArray(SPECIES, v14, o14 + i), acc14);
+      acc15 = x.fma(FloatVector.fromArray(SPECIES, v15, o15 + i), acc15);
+    }
+    out[from + 0] = acc0.reduceLanes(VectorOperators.ADD);
+    out[from + 1] = acc1.reduceLanes(VectorOperators.ADD);
+    out[from + 2] = acc2.reduceLanes(VectorOperators.ADD);
+    out[from + 3] = acc3.reduceLanes(VectorOperators.ADD);
+    out[from + 4] = acc4.reduceLanes(VectorOperators.ADD);
+    out[from + 5] = acc5.reduceLanes(VectorOperators.ADD);
+    out[from + 6] = acc6.reduceLanes(VectorOperators.ADD);
+    out[from + 7] = acc7.reduceLanes(VectorOperators.ADD);
+    out[from + 8] = acc8.reduceLanes(VectorOperators.ADD);
+    out[from + 9] = acc9.reduceLanes(VectorOperators.ADD);
+    out[from + 10] = acc10.reduceLanes(VectorOperators.ADD);
+    out[from + 11] = acc11.reduceLanes(VectorOperators.ADD);
+    out[from + 12] = acc12.reduceLanes(VectorOperators.ADD);
+    out[from + 13] = acc13.reduceLanes(VectorOperators.ADD);
+    out[from + 14] = acc14.reduceLanes(VectorOperators.ADD);
+    out[from + 15] = acc15.reduceLanes(VectorOperators.ADD);
+    for (; i < length; i++) {
+      float x = q[qOffset + i];
+      for (int j = 0; j < 16; j++) {
+        int v = from + Math.min(j, n - 1);
+        out[from + j] += x * vectors[v][offsets[v] + i];
+      }
+    }
+  }
+
+  /**
+   * 8 squared distances into {@code out[from..from + 8)} of the vectors {@code from..from + n)},
+   * the last standing in for any missing ones (a repeat reads from cache).
+   */
+  private static void squareDistance8(
+      float[] q,
+      int qOffset,
+      float[][] vectors,
+      int[] offsets,
+      int from,
+      int n,
+      int length,
+      float[] out) {
+    float[] v0 = vectors[from];
+    float[] v1 = vectors[from + Math.min(1, n - 1)];
+    float[] v2 = vectors[from + Math.min(2, n - 1)];
+    float[] v3 = vectors[from + Math.min(3, n - 1)];
+    float[] v4 = vectors[from + Math.min(4, n - 1)];
+    float[] v5 = vectors[from + Math.min(5, n - 1)];
+    float[] v6 = vectors[from + Math.min(6, n - 1)];
+    float[] v7 = vectors[from + Math.min(7, n - 1)];
+    int o0 = offsets[from];
+    int o1 = offsets[from + Math.min(1, n - 1)];
+    int o2 = offsets[from + Math.min(2, n - 1)];
+    int o3 = offsets[from + Math.min(3, n - 1)];
+    int o4 = offsets[from + Math.min(4, n - 1)];
+    int o5 = offsets[from + Math.min(5, n - 1)];
+    int o6 = offsets[from + Math.min(6, n - 1)];
+    int o7 = offsets[from + Math.min(7, n - 1)];
+    FloatVector acc0 = FloatVector.zero(SPECIES);
+    FloatVector acc1 = acc0;
+    FloatVector acc2 = acc0;
+    FloatVector acc3 = acc0;
+    FloatVector acc4 = acc0;
+    FloatVector acc5 = acc0;
+    FloatVector acc6 = acc0;
+    FloatVector acc7 = acc0;
     int i = 0;
     for (int bound = length - LANES; i <= bound; i += LANES) {
       FloatVector x = FloatVector.fromArray(SPECIES, q, qOffset + i);
       FloatVector d0 = x.sub(FloatVector.fromArray(SPECIES, v0, o0 + i));
-      FloatVector d1 = x.sub(FloatVector.fromArray(SPECIES, v1, o1 + i));
-      FloatVector d2 = x.sub(FloatVector.fromArray(SPECIES, v2, o2 + i));
-      FloatVector d3 = x.sub(FloatVector.fromArray(SPECIES, v3, o3 + i));
       acc0 = d0.fma(d0, acc0);
+      FloatVector d1 = x.sub(FloatVector.fromArray(SPECIES, v1, o1 + i));
       acc1 = d1.fma(d1, acc1);
+      FloatVector d2 = x.sub(FloatVector.fromArray(SPECIES, v2, o2 + i));
       acc2 = d2.fma(d2, acc2);
+      FloatVector d3 = x.sub(FloatVector.fromArray(SPECIES, v3, o3 + i));
       acc3 = d3.fma(d3, acc3);
+      FloatVector d4 = x.sub(FloatVector.fromArray(SPECIES, v4, o4 + i));
+      acc4 = d4.fma(d4, acc4);
+      FloatVector d5 = x.sub(FloatVector.fromArray(SPECIES, v5, o5 + i));
+      acc5 = d5.fma(d5, acc5);
+      FloatVector d6 = x.sub(FloatVector.fromArray(SPECIES, v6, o6 + i));
+      acc6 = d6.fma(d6, acc6);
+      FloatVector d7 = x.sub(FloatVector.fromArray(SPECIES, v7, o7 + i));
+      acc7 = d7.fma(d7, acc7);
     }
-    float s0 = acc0.reduceLanes(VectorOperators.ADD);
-    float s1 = acc1.reduceLanes(VectorOperators.ADD);
-    float s2 = acc2.reduceLanes(VectorOperators.ADD);
-    float s3 = acc3.reduceLanes(VectorOperators.ADD);
+    out[from + 0] = acc0.reduceLanes(VectorOperators.ADD);
+    out[from + 1] = acc1.reduceLanes(VectorOperators.ADD);
+    out[from + 2] = acc2.reduceLanes(VectorOperators.ADD);
+    out[from + 3] = acc3.reduceLanes(VectorOperators.ADD);
+    out[from + 4] = acc4.reduceLanes(VectorOperators.ADD);
+    out[from + 5] = acc5.reduceLanes(VectorOperators.ADD);
+    out[from + 6] = acc6.reduceLanes(VectorOperators.ADD);
+    out[from + 7] = acc7.reduceLanes(VectorOperators.ADD);
     for (; i < length; i++) {
       float x = q[qOffset + i];
-      float d0 = x - v0[o0 + i];
-      float d1 = x - v1[o1 + i];
-      float d2 = x - v2[o2 + i];
-      float d3 = x - v3[o3 + i];
-      s0 += d0 * d0;
-      s1 += d1 * d1;
-      s2 += d2 * d2;
-      s3 += d3 * d3;
+      for (int j = 0; j < 8; j++) {
+        int v = from + Math.min(j, n - 1);
+        float d = x - vectors[v][offsets[v] + i];
+        out[from + j] += d * d;
+      }
     }
-    out[0] = s0;
-    out[1] = s1;
-    out[2] = s2;
-    out[3] = s3;
+  }
+
+  /**
+   * 16 squared distances into {@code out[from..from + 16)} of the vectors {@code from..from + n)},
+   * the last standing in for any missing ones (a repeat reads from cache).
+   */
+  private static void squareDistance16(
+      float[] q,
+      int qOffset,
+      float[][] vectors,
+      int[] offsets,
+      int from,
+      int n,
+      int length,
+      float[] out) {
+    float[] v0 = vectors[from];
+    float[] v1 = vectors[from + Math.min(1, n - 1)];
+    float[] v2 = vectors[from + Math.min(2, n - 1)];
+    float[] v3 = vectors[from + Math.min(3, n - 1)];
+    float[] v4 = vectors[from + Math.min(4, n - 1)];
+    float[] v5 = vectors[from + Math.min(5, n - 1)];
+    float[] v6 = vectors[from + Math.min(6, n - 1)];
+    float[] v7 = vectors[from + Math.min(7, n - 1)];
+    float[] v8 = vectors[from + Math.min(8, n - 1)];
+    float[] v9 = vectors[from + Math.min(9, n - 1)];
+    float[] v10 = vectors[from + Math.min(10, n - 1)];
+    float[] v11 = vectors[from + Math.min(11, n - 1)];
+    float[] v12 = vectors[from + Math.min(12, n - 1)];
+    float[] v13 = vectors[from + Math.min(13, n - 1)];
+    float[] v14 = vectors[from + Math.min(14, n - 1)];
+    float[] v15 = vectors[from + Math.min(15, n - 1)];
+    int o0 = offsets[from];
+    int o1 = offsets[from + Math.min(1, n - 1)];
+    int o2 = offsets[from + Math.min(2, n - 1)];
+    int o3 = offsets[from + Math.min(3, n - 1)];
+    int o4 = offsets[from + Math.min(4, n - 1)];
+    int o5 = offsets[from + Math.min(5, n - 1)];
+    int o6 = offsets[from + Math.min(6, n - 1)];
+    int o7 = offsets[from + Math.min(7, n - 1)];
+    int o8 = offsets[from + Math.min(8, n - 1)];
+    int o9 = offsets[from + Math.min(9, n - 1)];
+    int o10 = offsets[from + Math.min(10, n - 1)];
+    int o11 = offsets[from + Math.min(11, n - 1)];
+    int o12 = offsets[from + Math.min(12, n - 1)];
+    int o13 = offsets[from + Math.min(13, n - 1)];
+    int o14 = offsets[from + Math.min(14, n - 1)];
+    int o15 = offsets[from + Math.min(15, n - 1)];
+    FloatVector acc0 = FloatVector.zero(SPECIES);
+    FloatVector acc1 = acc0;
+    FloatVector acc2 = acc0;
+    FloatVector acc3 = acc0;
+    FloatVector acc4 = acc0;
+    FloatVector acc5 = acc0;
+    FloatVector acc6 = acc0;
+    FloatVector acc7 = acc0;
+    FloatVector acc8 = acc0;
+    FloatVector acc9 = acc0;
+    FloatVector acc10 = acc0;
+    FloatVector acc11 = acc0;
+    FloatVector acc12 = acc0;
+    FloatVector acc13 = acc0;
+    FloatVector acc14 = acc0;
+    FloatVector acc15 = acc0;
+    int i = 0;
+    for (int bound = length - LANES; i <= bound; i += LANES) {
+      FloatVector x = FloatVector.fromArray(SPECIES, q, qOffset + i);
+      FloatVector d0 = x.sub(FloatVector.fromArray(SPECIES, v0, o0 + i));
+      acc0 = d0.fma(d0, acc0);
+      FloatVector d1 = x.sub(FloatVector.fromArray(SPECIES, v1, o1 + i));
+      acc1 = d1.fma(d1, acc1);
+      FloatVector d2 = x.sub(FloatVector.fromArray(SPECIES, v2, o2 + i));
+      acc2 = d2.fma(d2, acc2);
+      FloatVector d3 = x.sub(FloatVector.fromArray(SPECIES, v3, o3 + i));
+      acc3 = d3.fma(d3, acc3);
+      FloatVector d4 = x.sub(FloatVector.fromArray(SPECIES, v4, o4 + i));
+      acc4 = d4.fma(d4, acc4);
+      FloatVector d5 = x.sub(FloatVector.fromArray(SPECIES, v5, o5 + i));
+      acc5 = d5.fma(d5, acc5);
+      FloatVector d6 = x.sub(FloatVector.fromArray(SPECIES, v6, o6 + i));
+      acc6 = d6.fma(d6, acc6);
+      FloatVector d7 = x.sub(FloatVector.fromArray(SPECIES, v7, o7 + i));
+      acc7 = d7.fma(d7, acc7);
+      FloatVector d8 = x.sub(FloatVector.fromArray(SPECIES, v8, o8 + i));
+      acc8 = d8.fma(d8, acc8);
+      FloatVector d9 = x.sub(FloatVector.fromArray(SPECIES, v9, o9 + i));
+      acc9 = d9.fma(d9, acc9);
+      FloatVector d10 = x.sub(FloatVector.fromArray(SPECIES, v10, o10 + i));
+      acc10 = d10.fma(d10, acc10);
+      FloatVector d11 = x.sub(FloatVector.fromArray(SPECIES, v11, o11 + i));
+      acc11 = d11.fma(d11, acc11);
+      FloatVector d12 = x.sub(FloatVector.fromArray(SPECIES, v12, o12 + i));
+      acc12 = d12.fma(d12, acc12);
+      FloatVector d13 = x.sub(FloatVector.fromArray(SPECIES, v13, o13 + i));
+      acc13 = d13.fma(d13, acc13);
+      FloatVector d14 = x.sub(FloatVector.fromArray(SPECIES, v14, o14 + i));
+      acc14 = d14.fma(d14, acc14);
+      FloatVector d15 = x.sub(FloatVector.fromArray(SPECIES, v15, o15 + i));
+      acc15 = d15.fma(d15, acc15);
+    }
+    out[from + 0] = acc0.reduceLanes(VectorOperators.ADD);
+    out[from + 1] = acc1.reduceLanes(VectorOperators.ADD);
+    out[from + 2] = acc2.reduceLanes(VectorOperators.ADD);
+    out[from + 3] = acc3.reduceLanes(VectorOperators.ADD);
+    out[from + 4] = acc4.reduceLanes(VectorOperators.ADD);
+    out[from + 5] = acc5.reduceLanes(VectorOperators.ADD);
+    out[from + 6] = acc6.reduceLanes(VectorOperators.ADD);
+    out[from + 7] = acc7.reduceLanes(VectorOperators.ADD);
+    out[from + 8] = acc8.reduceLanes(VectorOperators.ADD);
+    out[from + 9] = acc9.reduceLanes(VectorOperators.ADD);
+    out[from + 10] = acc10.reduceLanes(VectorOperators.ADD);
+    out[from + 11] = acc11.reduceLanes(VectorOperators.ADD);
+    out[from + 12] = acc12.reduceLanes(VectorOperators.ADD);
+    out[from + 13] = acc13.reduceLanes(VectorOperators.ADD);
+    out[from + 14] = acc14.reduceLanes(VectorOperators.ADD);
+    out[from + 15] = acc15.reduceLanes(VectorOperators.ADD);
+    for (; i < length; i++) {
+      float x = q[qOffset + i];
+      for (int j = 0; j < 16; j++) {
+        int v = from + Math.min(j, n - 1);
+        float d = x - vectors[v][offsets[v] + i];
+        out[from + j] += d * d;
+      }
+    }
   }
 
   /**

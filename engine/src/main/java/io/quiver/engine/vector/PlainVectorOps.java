@@ -65,43 +65,31 @@ final class PlainVectorOps implements VectorOps {
   }
 
   @Override
-  public void dot4(
+  public void dotMany(
       float[] q,
       int qOffset,
-      float[] v0,
-      int o0,
-      float[] v1,
-      int o1,
-      float[] v2,
-      int o2,
-      float[] v3,
-      int o3,
+      float[][] vectors,
+      int[] offsets,
+      int count,
       int length,
       float[] out) {
-    out[0] = dot(q, qOffset, v0, o0, length);
-    out[1] = dot(q, qOffset, v1, o1, length);
-    out[2] = dot(q, qOffset, v2, o2, length);
-    out[3] = dot(q, qOffset, v3, o3, length);
+    for (int i = 0; i < count; i++) {
+      out[i] = dot(q, qOffset, vectors[i], offsets[i], length);
+    }
   }
 
   @Override
-  public void squareDistance4(
+  public void squareDistanceMany(
       float[] q,
       int qOffset,
-      float[] v0,
-      int o0,
-      float[] v1,
-      int o1,
-      float[] v2,
-      int o2,
-      float[] v3,
-      int o3,
+      float[][] vectors,
+      int[] offsets,
+      int count,
       int length,
       float[] out) {
-    out[0] = squareDistance(q, qOffset, v0, o0, length);
-    out[1] = squareDistance(q, qOffset, v1, o1, length);
-    out[2] = squareDistance(q, qOffset, v2, o2, length);
-    out[3] = squareDistance(q, qOffset, v3, o3, length);
+    for (int i = 0; i < count; i++) {
+      out[i] = squareDistance(q, qOffset, vectors[i], offsets[i], length);
+    }
   }
 
   @Override

@@ -109,40 +109,34 @@ public enum VectorSimilarity {
   }
 
   /**
-   * Scores the query {@code q[qOffset..]} against four stored vectors at once, writing the scores
-   * to {@code out[0..3]}. Implementations load each query lane once for all four.
+   * Scores the query {@code q[qOffset..]} against {@code count} stored vectors (at most {@link
+   * VectorOps#MAX_MANY}), vector {@code i} at {@code vectors[i]} from {@code offsets[i]}, writing
+   * the scores to {@code out[0..count)}; {@code out} needs room for {@link VectorOps#MAX_MANY}.
    */
-  public void score4(
+  public void scoreMany(
       VectorOps ops,
       float[] q,
       int qOffset,
-      float[] v0,
-      int o0,
-      float[] v1,
-      int o1,
-      float[] v2,
-      int o2,
-      float[] v3,
-      int o3,
+      float[][] vectors,
+      int[] offsets,
+      int count,
       int length,
       float[] out) {
     switch (this) {
       case DOT:
       case COSINE:
-        ops.dot4(q, qOffset, v0, o0, v1, o1, v2, o2, v3, o3, length, out);
+        ops.dotMany(q, qOffset, vectors, offsets, count, length, out);
         return;
       case EUCLID:
-        ops.squareDistance4(q, qOffset, v0, o0, v1, o1, v2, o2, v3, o3, length, out);
-        out[0] = -out[0];
-        out[1] = -out[1];
-        out[2] = -out[2];
-        out[3] = -out[3];
+        ops.squareDistanceMany(q, qOffset, vectors, offsets, count, length, out);
+        for (int i = 0; i < count; i++) {
+          out[i] = -out[i];
+        }
         return;
       case MANHATTAN:
-        out[0] = -ops.manhattan(q, qOffset, v0, o0, length);
-        out[1] = -ops.manhattan(q, qOffset, v1, o1, length);
-        out[2] = -ops.manhattan(q, qOffset, v2, o2, length);
-        out[3] = -ops.manhattan(q, qOffset, v3, o3, length);
+        for (int i = 0; i < count; i++) {
+          out[i] = -ops.manhattan(q, qOffset, vectors[i], offsets[i], length);
+        }
         return;
       default:
         throw new AssertionError(this);

@@ -115,43 +115,36 @@ class VectorOpsTest {
 
   @ParameterizedTest
   @ValueSource(ints = {1, 7, 16, 129, 1021})
-  void fourWayKernelsEqualFourSingleCalls(int dim) {
+  void manyAtOnceKernelsEqualSingleCallsForEveryCount(int dim) {
     SplittableRandom random = new SplittableRandom(TestData.seed() + dim);
     float[] q = randomArray(random, dim + 2);
+    // Every vector in its own array but the last four, packed into one at odd offsets.
+    float[][] vectors = new float[VectorOps.MAX_MANY][];
+    int[] offsets = new int[VectorOps.MAX_MANY];
     float[] packed = randomArray(random, 4 * dim + 3);
-    float[] out = new float[4];
-    int[] offsets = {3, dim + 3, 2 * dim + 3, 3 * dim + 3};
-    CHOSEN.dot4(
-        q,
-        2,
-        packed,
-        offsets[0],
-        packed,
-        offsets[1],
-        packed,
-        offsets[2],
-        packed,
-        offsets[3],
-        dim,
-        out);
-    for (int i = 0; i < 4; i++) {
-      assertClose(PLAIN.dot(q, 2, packed, offsets[i], dim), out[i], dim, "dot4 lane " + i);
+    for (int i = 0; i < VectorOps.MAX_MANY; i++) {
+      boolean inPacked = i >= VectorOps.MAX_MANY - 4;
+      vectors[i] = inPacked ? packed : randomArray(random, dim + i);
+      offsets[i] = inPacked ? 3 + (i - VectorOps.MAX_MANY + 4) * dim : i;
     }
-    CHOSEN.squareDistance4(
-        q,
-        2,
-        packed,
-        offsets[0],
-        packed,
-        offsets[1],
-        packed,
-        offsets[2],
-        packed,
-        offsets[3],
-        dim,
-        out);
-    for (int i = 0; i < 4; i++) {
-      assertClose(PLAIN.squareDistance(q, 2, packed, offsets[i], dim), out[i], dim, "l2 lane " + i);
+    float[] out = new float[VectorOps.MAX_MANY];
+    for (int count = 1; count <= VectorOps.MAX_MANY; count++) {
+      CHOSEN.dotMany(q, 2, vectors, offsets, count, dim, out);
+      for (int i = 0; i < count; i++) {
+        assertClose(
+            PLAIN.dot(q, 2, vectors[i], offsets[i], dim),
+            out[i],
+            dim,
+            "dot, " + count + " at once, lane " + i);
+      }
+      CHOSEN.squareDistanceMany(q, 2, vectors, offsets, count, dim, out);
+      for (int i = 0; i < count; i++) {
+        assertClose(
+            PLAIN.squareDistance(q, 2, vectors[i], offsets[i], dim),
+            out[i],
+            dim,
+            "l2, " + count + " at once, lane " + i);
+      }
     }
   }
 

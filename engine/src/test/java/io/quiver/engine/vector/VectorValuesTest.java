@@ -83,11 +83,14 @@ class VectorValuesTest {
     float[][] data = TestData.gaussianMixture(64, 33, 4, TestData.seed());
     ArrayVectorValues heap = ArrayVectorValues.of(data);
     MappedVectorValues mapped = mappedCopy(heap, "tails.qv");
-    int[] ords = {17, 3, 60, 3, 41, 8, 29, 55, 0};
+    int[] ords = new int[2 * VectorOps.MAX_MANY + 3];
+    for (int i = 0; i < ords.length; i++) {
+      ords[i] = (i * 37 + 5) % 31; // scattered; from the 32nd on they repeat
+    }
     for (VectorValues values : new VectorValues[] {heap, mapped}) {
       for (VectorSimilarity s : VectorSimilarity.values()) {
         RandomVectorScorer scorer = values.scorer(s, data[5]);
-        // Lengths 1 to 9 cover whole groups of four and tails of one, two and three.
+        // Every length up to two full kernel calls and a few more.
         for (int count = 1; count <= ords.length; count++) {
           float[] bulk = new float[count];
           scorer.bulkScore(ords, bulk, count);
