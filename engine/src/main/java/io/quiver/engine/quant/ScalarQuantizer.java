@@ -224,7 +224,9 @@ public final class ScalarQuantizer implements VectorQuantizer {
     private final VectorOps ops = VectorOpsProvider.get();
     private final QuantizedVectors codes;
     private final float[] scaled = new float[dimension];
-    private final float[] four = new float[4];
+    private final byte[][] batch = new byte[VectorOps.MAX_MANY][];
+    private final int[] batchOffsets = new int[VectorOps.MAX_MANY];
+    private final float[] batchScores = new float[VectorOps.MAX_MANY];
     private final float constant;
     private final float queryNorm2;
     private final boolean euclid = similarity == VectorSimilarity.EUCLID;
@@ -256,23 +258,22 @@ public final class ScalarQuantizer implements VectorQuantizer {
       return dot;
     }
 
+    /** As many codes per kernel call as it takes, for as many fetches in flight. */
     @Override
     public void bulkScore(int[] ords, float[] scores, int count) {
-      int i = 0;
-      for (; i + 4 <= count; i += 4) {
-        int a = ords[i], b = ords[i + 1], c = ords[i + 2], d = ords[i + 3];
-        byte[] ca = codes.chunkOf(a), cb = codes.chunkOf(b);
-        byte[] cc = codes.chunkOf(c), cd = codes.chunkOf(d);
-        int oa = codes.offsetOf(a), ob = codes.offsetOf(b);
-        int oc = codes.offsetOf(c), od = codes.offsetOf(d);
-        ops.dotBytes4(scaled, ca, oa, cb, ob, cc, oc, cd, od, dimension, four);
-        scores[i] = finish(four[0], ca, oa);
-        scores[i + 1] = finish(four[1], cb, ob);
-        scores[i + 2] = finish(four[2], cc, oc);
-        scores[i + 3] = finish(four[3], cd, od);
-      }
-      for (; i < count; i++) {
-        scores[i] = score(ords[i]);
+      int from = 0;
+      for (int calls = (count + VectorOps.MAX_MANY - 1) / VectorOps.MAX_MANY; calls > 0; calls--) {
+        int n = (count - from + calls - 1) / calls;
+        for (int i = 0; i < n; i++) {
+          int ord = ords[from + i];
+          batch[i] = codes.chunkOf(ord);
+          batchOffsets[i] = codes.offsetOf(ord);
+        }
+        ops.dotBytesMany(scaled, batch, batchOffsets, n, dimension, batchScores);
+        for (int i = 0; i < n; i++) {
+          scores[from + i] = finish(batchScores[i], batch[i], batchOffsets[i]);
+        }
+        from += n;
       }
     }
   }

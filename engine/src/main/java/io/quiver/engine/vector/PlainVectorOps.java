@@ -109,22 +109,11 @@ final class PlainVectorOps implements VectorOps {
   }
 
   @Override
-  public void dotBytes4(
-      float[] q,
-      byte[] c0,
-      int o0,
-      byte[] c1,
-      int o1,
-      byte[] c2,
-      int o2,
-      byte[] c3,
-      int o3,
-      int length,
-      float[] out) {
-    out[0] = dotBytes(q, c0, o0, length);
-    out[1] = dotBytes(q, c1, o1, length);
-    out[2] = dotBytes(q, c2, o2, length);
-    out[3] = dotBytes(q, c3, o3, length);
+  public void dotBytesMany(
+      float[] q, byte[][] codes, int[] offsets, int count, int length, float[] out) {
+    for (int i = 0; i < count; i++) {
+      out[i] = dotBytes(q, codes[i], offsets[i], length);
+    }
   }
 
   @Override

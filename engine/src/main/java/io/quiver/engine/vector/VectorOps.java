@@ -46,21 +46,12 @@ public interface VectorOps {
   float dotBytes(float[] q, byte[] codes, int offset, int length);
 
   /**
-   * Four {@link #dotBytes} of one query against four codes, written to {@code out[0..3]}: the four
-   * independent memory streams keep several cache misses in flight at once.
+   * {@link #dotBytes} of one query against {@code count} codes (1 to {@link #MAX_MANY}), code
+   * {@code i} at {@code codes[i]} from {@code offsets[i]}, written to {@code out[0..count)}, as
+   * {@link #dotMany} does for float vectors ({@code out} has room for {@link #MAX_MANY}). A code
+   * scores exactly as {@link #dotBytes} scores it, in any batch.
    */
-  void dotBytes4(
-      float[] q,
-      byte[] c0,
-      int o0,
-      byte[] c1,
-      int o1,
-      byte[] c2,
-      int o2,
-      byte[] c3,
-      int o3,
-      int length,
-      float[] out);
+  void dotBytesMany(float[] q, byte[][] codes, int[] offsets, int count, int length, float[] out);
 
   /**
    * The dot product of a float query with unsigned 4-bit codes packed in 32-dimension blocks of 16

@@ -78,16 +78,28 @@ class VectorOpsTest {
     assertEquals(dot, PLAIN.dotBytes(q, codes, offset, dim), tolerance, why);
     assertEquals(l1, CHOSEN.manhattanBytes(q, scale, codes, offset, dim), tolerance, why);
     assertEquals(l1, PLAIN.manhattanBytes(q, scale, codes, offset, dim), tolerance, why);
-    byte[] other = new byte[dim + 5];
-    for (int i = 0; i < other.length; i++) {
-      other[i] = (byte) random.nextInt(256);
+    // Many at once: every count, codes in their own arrays and sharing one; each lane exactly as
+    // dotBytes scores that code alone.
+    byte[][] many = new byte[VectorOps.MAX_MANY][];
+    int[] offsets = new int[VectorOps.MAX_MANY];
+    for (int i = 0; i < VectorOps.MAX_MANY; i++) {
+      many[i] = i % 3 == 0 ? codes : new byte[dim + i];
+      offsets[i] = i % 3 == 0 ? offset : i;
+      for (int j = offsets[i]; i % 3 != 0 && j < many[i].length; j++) {
+        many[i][j] = (byte) random.nextInt(256);
+      }
     }
-    float[] four = new float[4];
-    CHOSEN.dotBytes4(q, codes, offset, other, 5, codes, offset, other, 0, dim, four);
-    assertEquals(dot, four[0], tolerance, why + " lane 0");
-    assertEquals(CHOSEN.dotBytes(q, other, 5, dim), four[1], tolerance, why + " lane 1");
-    assertEquals(dot, four[2], tolerance, why + " lane 2");
-    assertEquals(CHOSEN.dotBytes(q, other, 0, dim), four[3], tolerance, why + " lane 3");
+    float[] out = new float[VectorOps.MAX_MANY];
+    for (int count = 1; count <= VectorOps.MAX_MANY; count++) {
+      CHOSEN.dotBytesMany(q, many, offsets, count, dim, out);
+      for (int i = 0; i < count; i++) {
+        assertEquals(
+            CHOSEN.dotBytes(q, many[i], offsets[i], dim),
+            out[i],
+            why + ", " + count + " at once, lane " + i);
+      }
+      assertEquals(dot, out[0], tolerance, why + ", " + count + " at once");
+    }
   }
 
   @ParameterizedTest
