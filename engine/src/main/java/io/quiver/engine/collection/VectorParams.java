@@ -9,14 +9,24 @@ import java.util.Set;
 
 /**
  * One named dense vector of a collection, in Qdrant's {@code VectorParams} shape: {@code size},
- * {@code distance}, and optional {@code hnsw_config} / {@code quantization_config} that override
- * the collection's. {@code on_disk} is accepted; originals are always memory-mapped.
+ * {@code distance}, {@code on_disk}, and optional {@code hnsw_config} / {@code quantization_config}
+ * that override the collection's.
  *
  * @param hnsw the effective graph parameters (the collection's, overridden by this vector's)
  * @param quantization the effective quantization, or null for none
+ * @param onDisk where an immutable segment keeps the original vectors, as in Qdrant: false (the
+ *     default) loads them onto the heap when the segment opens, true searches them memory-mapped. A
+ *     search fetches thousands of scattered vectors, and from the heap it runs about twice as fast
+ *     (a 200,000 x 768 segment at ef 128: 2,510 against 1,176 QPS, 2026-11-22): the heap can sit on
+ *     huge pages, and the mapped path copies every vector before scoring it. Mapped costs only page
+ *     cache, which the OS can reclaim; the heap must hold every loaded segment's vectors.
  */
 public record VectorParams(
-    int size, VectorSimilarity distance, HnswParams hnsw, QuantizationConfig quantization) {
+    int size,
+    VectorSimilarity distance,
+    HnswParams hnsw,
+    QuantizationConfig quantization,
+    boolean onDisk) {
 
   /** The largest dimension Quiver accepts (Qdrant's limit is 65,536 too). */
   public static final int MAX_SIZE = 65_536;
@@ -31,15 +41,19 @@ public record VectorParams(
   }
 
   public static VectorParams of(int size, VectorSimilarity distance) {
-    return new VectorParams(size, distance, HnswParams.defaults(), null);
+    return new VectorParams(size, distance, HnswParams.defaults(), null, false);
   }
 
   public VectorParams withQuantization(QuantizationConfig quantization) {
-    return new VectorParams(size, distance, hnsw, quantization);
+    return new VectorParams(size, distance, hnsw, quantization, onDisk);
   }
 
   public VectorParams withHnsw(HnswParams hnsw) {
-    return new VectorParams(size, distance, hnsw, quantization);
+    return new VectorParams(size, distance, hnsw, quantization, onDisk);
+  }
+
+  public VectorParams withOnDisk(boolean onDisk) {
+    return new VectorParams(size, distance, hnsw, quantization, onDisk);
   }
 
   static VectorParams fromJson(
@@ -87,12 +101,16 @@ public record VectorParams(
     if (q != null && !q.isNull()) {
       quantization = CollectionConfig.parseQuantization(q, at + ".quantization_config");
     }
-    return new VectorParams(size, distance, hnsw, quantization);
+    boolean onDisk = Json.bool(json, at, "on_disk", false);
+    return new VectorParams(size, distance, hnsw, quantization, onDisk);
   }
 
   ObjectNode toJson() {
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     out.put("size", size).put("distance", distance.apiName());
+    if (onDisk) {
+      out.put("on_disk", true);
+    }
     out.set("hnsw_config", hnsw.toJson());
     if (quantization != null) {
       out.set("quantization_config", quantization.toJson());

@@ -15,7 +15,9 @@ import io.quiver.engine.payload.PayloadIndexes;
 import io.quiver.engine.point.PointId;
 import io.quiver.engine.quant.QuantizedVectors;
 import io.quiver.engine.store.CorruptFileException;
+import io.quiver.engine.vector.ArrayVectorValues;
 import io.quiver.engine.vector.MappedVectorValues;
+import io.quiver.engine.vector.VectorValues;
 import io.quiver.engine.vector.Vectors;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,9 +29,11 @@ import java.util.PrimitiveIterator;
 import org.roaringbitmap.PeekableIntIterator;
 
 /**
- * A segment opened from its directory: ids and codes on the heap, vectors and graphs memory-mapped,
- * payloads read block by block. Every file's header and checksum is verified on open; a damaged
- * file fails the open with an error naming it. Only the deleted-points set changes after open.
+ * A segment opened from its directory: ids and codes on the heap, graphs memory-mapped, original
+ * vectors loaded onto the heap or, with {@code on_disk}, memory-mapped (see {@link
+ * VectorParams#onDisk()}), payloads read block by block. Every file's header and checksum is
+ * verified on open; a damaged file fails the open with an error naming it. Only the deleted-points
+ * set changes after open.
  *
  * <p>Directory layout: {@code segment.qv} ({@link SegmentMeta}, written last), {@code ids.qv}
  * ({@link IdTracker}), {@code payload.qv} ({@link PayloadStorage}), and per vector file number
@@ -110,7 +114,9 @@ public final class ImmutableSegment implements Segment {
               dir.resolve(vectorsFile(i)),
               "vectors have dimension " + values.dimension() + "; config says " + params.size());
         }
-        HnswIndex index = HnswIndex.open(dir.resolve(graphFile(i)), values, params.distance());
+        // Checked as mapped, then searched from the heap unless the config keeps them on disk.
+        VectorValues searched = params.onDisk() ? values : ArrayVectorValues.copyOf(values);
+        HnswIndex index = HnswIndex.open(dir.resolve(graphFile(i)), searched, params.distance());
         Path codes = dir.resolve(codesFile(i));
         if (params.quantization() != null && meta.pointCount() > 0) {
           QuantizedVectors q = QuantizedVectors.read(codes);

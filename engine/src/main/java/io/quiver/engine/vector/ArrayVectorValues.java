@@ -46,6 +46,16 @@ public final class ArrayVectorValues extends VectorValues {
     return values;
   }
 
+  /** Copies every vector of {@code source} into a new instance, in ordinal order. */
+  public static ArrayVectorValues copyOf(VectorValues source) {
+    ArrayVectorValues values = new ArrayVectorValues(source.dimension(), source.size());
+    float[] buffer = new float[source.dimension()];
+    for (int ord = 0; ord < source.size(); ord++) {
+      values.add(source.vector(ord, buffer));
+    }
+    return values;
+  }
+
   /**
    * Appends a copy of {@code vector}, which must be finite and of this dimension; returns its
    * ordinal.

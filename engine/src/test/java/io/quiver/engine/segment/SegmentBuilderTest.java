@@ -101,6 +101,48 @@ class SegmentBuilderTest {
   }
 
   @Test
+  void vectorsOnDiskStayMappedAndAnswerAsTheHeapCopyDoes() throws IOException {
+    int n = 500;
+    float[][] big = TestData.gaussianMixture(n, 17, 8, 3);
+    float[][] small = TestData.gaussianMixture(n, 5, 4, 4);
+    CollectionConfig inMemory = twoVectors();
+    CollectionConfig onDisk =
+        CollectionConfig.of(
+            Map.of(
+                "", inMemory.vector("").withOnDisk(true),
+                "small", inMemory.vector("small").withOnDisk(true)));
+    for (CollectionConfig config : List.of(inMemory, onDisk)) {
+      String name = config == onDisk ? "disk" : "memory";
+      SegmentBuilder builder = new SegmentBuilder(tmp.resolve(name), config, List.of(), 2);
+      for (int i = 0; i < n; i++) {
+        builder.add(point(i, big, small), i);
+      }
+      builder.finish();
+    }
+    try (ImmutableSegment memory = ImmutableSegment.open(tmp.resolve("memory"), null);
+        ImmutableSegment disk = ImmutableSegment.open(tmp.resolve("disk"), null)) {
+      for (int q = 0; q < 20; q++) {
+        for (String vector : List.of("", "small")) {
+          float[] query = vector.isEmpty() ? big[q * 7] : small[q * 7];
+          SearchResults a =
+              memory.search(vector, query, 10, SearchParams.DEFAULT, SegmentFilter.none(n));
+          SearchResults b =
+              disk.search(vector, query, 10, SearchParams.DEFAULT, SegmentFilter.none(n));
+          assertArrayEquals(a.ords(), b.ords(), "query " + q + " on '" + vector + "'");
+        }
+      }
+      // The floats move from the mapped files to the heap; object headers aside.
+      long vectorBytes = 4L * n * (17 + 5) - 1024;
+      assertTrue(
+          memory.heapBytes() - disk.heapBytes() >= vectorBytes,
+          memory.heapBytes() + " vs " + disk.heapBytes());
+      assertTrue(
+          disk.mappedBytes() - memory.mappedBytes() >= vectorBytes,
+          disk.mappedBytes() + " vs " + memory.mappedBytes());
+    }
+  }
+
+  @Test
   void everyFileRefusesAFlippedByteAndATruncation() throws IOException {
     int n = 300;
     float[][] big = TestData.gaussianMixture(n, 17, 8, 3);
