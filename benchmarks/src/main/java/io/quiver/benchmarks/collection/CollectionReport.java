@@ -162,8 +162,9 @@ final class CollectionReport {
         "After `optimize()`, closed and opened again. Heap: live bytes (class histogram after a"
             + " full GC) the open collection holds after one pass of queries, over the points."
             + " Disk: the collection's directory (vectors, graph, codes, payloads, field indexes,"
-            + " ids; vectors and graphs are memory-mapped, so this is also the off-heap part),"
-            + " WAL apart. Raw vectors: 4 x dim.\n\n");
+            + " ids; graphs are memory-mapped, vectors are loaded onto the heap as the default"
+            + " `on_disk: false` says, so heap B/pt includes them), WAL apart. Raw vectors: 4 x"
+            + " dim.\n\n");
     out.append(
         "| dataset | variant | points | raw vector B/pt | heap B/pt | disk B/pt (no WAL) | WAL"
             + " bytes |\n");
