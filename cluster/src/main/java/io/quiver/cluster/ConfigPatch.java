@@ -11,8 +11,9 @@ import java.util.Set;
  * Qdrant's update-collection body applied to a collection's configuration: {@code
  * optimizers_config} and {@code hnsw_config} are merged field by field (the latter into every
  * vector), {@code quantization_config} replaces every vector's ({@code "Disabled"} removes it),
- * {@code vectors.<name>} does the same for one vector, and {@code params} updates the settings.
- * Sizes and distances cannot change.
+ * {@code vectors.<name>} does the same for one vector and sets its {@code on_disk} (which segments
+ * built from then on follow), and {@code params} updates the settings. Sizes and distances cannot
+ * change.
  */
 public final class ConfigPatch {
 
@@ -67,6 +68,9 @@ public final class ConfigPatch {
         }
         if (change.has("quantization_config")) {
           quantization(target, change.get("quantization_config"));
+        }
+        if (change.has("on_disk")) {
+          target.set("on_disk", change.get("on_disk"));
         }
       }
     }

@@ -238,6 +238,17 @@ class LocalCollectionServiceTest {
       assertEquals(8, info.config().vectors().get("").hnsw().m());
       assertEquals(2, info.settings().replicationFactor());
       assertEquals(50, info.pointsCount());
+      assertFalse(info.config().vectors().get("").onDisk());
+      service.updateCollection(
+          "docs", MAPPER.readTree("{\"vectors\": {\"\": {\"on_disk\": true}}}"));
+      assertTrue(service.info("docs").config().vectors().get("").onDisk());
+      IllegalArgumentException notBoolean =
+          assertThrows(
+              IllegalArgumentException.class,
+              () ->
+                  service.updateCollection(
+                      "docs", MAPPER.readTree("{\"vectors\": {\"\": {\"on_disk\": 1}}}")));
+      assertTrue(notBoolean.getMessage().contains("on_disk"), notBoolean.getMessage());
 
       IllegalArgumentException e =
           assertThrows(
