@@ -261,9 +261,8 @@ public final class ScalarQuantizer implements VectorQuantizer {
     /** As many codes per kernel call as it takes, for as many fetches in flight. */
     @Override
     public void bulkScore(int[] ords, float[] scores, int count) {
-      int from = 0;
-      for (int calls = (count + VectorOps.MAX_MANY - 1) / VectorOps.MAX_MANY; calls > 0; calls--) {
-        int n = (count - from + calls - 1) / calls;
+      for (int from = 0, n; from < count; from += n) {
+        n = VectorOps.nextBatch(count - from);
         for (int i = 0; i < n; i++) {
           int ord = ords[from + i];
           batch[i] = codes.chunkOf(ord);
@@ -273,7 +272,6 @@ public final class ScalarQuantizer implements VectorQuantizer {
         for (int i = 0; i < n; i++) {
           scores[from + i] = finish(batchScores[i], batch[i], batchOffsets[i]);
         }
-        from += n;
       }
     }
   }

@@ -168,13 +168,12 @@ public final class ArrayVectorValues extends VectorValues {
     /**
      * Up to {@link VectorOps#MAX_MANY} vectors per kernel call, so that as many fetches from memory
      * are in flight at once: that, not arithmetic, bounds a search over vectors that do not fit in
-     * cache. A longer list is cut into near-equal calls (17 as 9 and 8, not 16 and a lone 1).
+     * cache ({@link VectorOps#nextBatch} cuts a longer list).
      */
     @Override
     public void bulkScore(int[] ords, float[] scores, int count) {
-      int from = 0;
-      for (int calls = (count + VectorOps.MAX_MANY - 1) / VectorOps.MAX_MANY; calls > 0; calls--) {
-        int n = (count - from + calls - 1) / calls;
+      for (int from = 0, n; from < count; from += n) {
+        n = VectorOps.nextBatch(count - from);
         for (int i = 0; i < n; i++) {
           int ord = ords[from + i];
           batch[i] = chunks[ord >>> chunkShift];
@@ -183,7 +182,6 @@ public final class ArrayVectorValues extends VectorValues {
         similarity.scoreMany(
             ops, query, queryOffset, batch, batchOffsets, n, dimension, batchScores);
         System.arraycopy(batchScores, 0, scores, from, n);
-        from += n;
       }
     }
   }

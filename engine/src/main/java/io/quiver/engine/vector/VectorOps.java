@@ -23,6 +23,16 @@ public interface VectorOps {
   int MAX_MANY = 16;
 
   /**
+   * How many of {@code remaining} vectors the next many-at-once call should take: the list is cut
+   * into near-equal calls of at most {@link #MAX_MANY} (17 as 9 and 8, not 16 and a lone 1, which
+   * would have only one fetch in flight).
+   */
+  static int nextBatch(int remaining) {
+    int calls = (remaining + MAX_MANY - 1) / MAX_MANY;
+    return (remaining + calls - 1) / calls;
+  }
+
+  /**
    * Dot products of one query against {@code count} vectors (1 to {@link #MAX_MANY}), vector {@code
    * i} at {@code vectors[i]} from {@code offsets[i]}, written to {@code out[0..count)}. {@code out}
    * must have room for {@link #MAX_MANY} scores: what lies past {@code count} is scratch.
